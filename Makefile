@@ -1,0 +1,44 @@
+# Two commands on a fresh machine with Python >= 3.11 and make:
+#   make run   create .venv, install, build the graph into dist/ and say where the outputs are
+#   make test  create .venv, install with the test extras, run every check and test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test build validate fmt lint bench clean
+
+$(VENV)/.installed-run: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("policykg needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed-run
+	$(BIN)/policykg build
+	@echo
+	@echo "The graph is in dist/: policykg.ttl, policykg.nt, policykg.jsonld (context.jsonld), summary.json."
+	@echo "Next: $(BIN)/policykg stats | coverage | validate   (policykg --help lists every command)"
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/policykg fmt --check
+	$(BIN)/python -m pytest
+
+build validate: $(VENV)/.installed-run
+	$(BIN)/policykg $@
+
+fmt: $(VENV)/.installed-test
+	$(BIN)/policykg fmt
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed-run
+	$(BIN)/python bench/bench_build.py
+
+clean:
+	rm -rf dist .pytest_cache

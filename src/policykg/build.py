@@ -1,0 +1,110 @@
+"""Build the project: load, validate, and write the merged graph and its summary to ``dist/``.
+
+The graph is written as Turtle (https://www.w3.org/TR/turtle/), N-Triples
+(https://www.w3.org/TR/n-triples/) and JSON-LD 1.1 (https://www.w3.org/TR/json-ld11/) with a context that
+gives the JSON short, readable keys. Nothing reaches ``dist/`` unless the graph is valid, and ``dist/`` is
+replaced whole, never left half-written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import PolicyKGError
+from .load import SOURCES_GRAPH, LoadedGraph, load_project
+from .namespaces import PREFIXES
+from .output import staged_directory
+from .project import Project
+from .stats import compute_stats
+from .validate import validate_graph
+
+GRAPH_NAME = "policykg"
+"""The stem of the merged graph's files in ``dist/``."""
+
+CONTEXT: dict[str, Any] = {
+    **{k: v for k, v in PREFIXES.items() if k not in ("sh",)},
+    "label": {"@id": "rdfs:label", "@container": "@language"},
+    "prefLabel": {"@id": "skos:prefLabel", "@container": "@language"},
+    "altLabel": {"@id": "skos:altLabel", "@container": "@language"},
+    "comment": {"@id": "rdfs:comment", "@container": "@language"},
+    "description": {"@id": "dcterms:description", "@container": "@language"},
+    "title": {"@id": "dcterms:title", "@container": "@language"},
+    "derivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+    "underPriority": {"@id": "pkg:underPriority", "@type": "@id"},
+    "hasPriority": {"@id": "pkg:hasPriority", "@type": "@id"},
+    "partOf": {"@id": "pkg:partOf", "@type": "@id"},
+    "involves": {"@id": "pkg:involves", "@type": "@id"},
+    "targets": {"@id": "pkg:targets", "@type": "@id"},
+    "refersTo": {"@id": "pkg:refersTo", "@type": "@id"},
+    "implements": {"@id": "pkg:implements", "@type": "@id"},
+    "enforces": {"@id": "pkg:enforces", "@type": "@id"},
+    "buildsOn": {"@id": "pkg:buildsOn", "@type": "@id"},
+    "level": {"@id": "pkg:level", "@type": "@id"},
+    "addresses": {"@id": "pkg:addresses", "@type": "@id"},
+    "dependsOn": {"@id": "pkg:dependsOn", "@type": "@id"},
+    "contributesTo": {"@id": "pkg:contributesTo", "@type": "@id"},
+    "priority": {"@id": "pkg:priority", "@type": "@id"},
+    "period": {"@id": "pkg:period", "@type": "@id"},
+    "amount": {"@id": "pkg:amount", "@type": "xsd:decimal"},
+    "dataSet": {"@id": "qb:dataSet", "@type": "@id"},
+    "hasSource": {"@id": "oa:hasSource", "@type": "@id"},
+    "hasSelector": {"@id": "oa:hasSelector"},
+    "exact": {"@id": "oa:exact"},
+    "prefix": {"@id": "oa:prefix"},
+    "suffix": {"@id": "oa:suffix"},
+}
+"""The JSON-LD context of ``dist/policykg.jsonld``, also written as ``dist/context.jsonld``."""
+
+
+@dataclass
+class BuildResult:
+    """Where the build wrote its products, and the summary it computed."""
+
+    dist: Path
+    files: list[Path]
+    summary: dict[str, Any]
+
+
+def write_graph(loaded: LoadedGraph, folder: Path) -> list[Path]:
+    """Write the merged graph to ``folder`` as Turtle, N-Triples and JSON-LD, plus the JSON-LD context."""
+    triples = sorted(loaded.triples(), key=str)
+    prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"}
+    turtle = folder / f"{GRAPH_NAME}.ttl"
+    ox.serialize(triples, str(turtle), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ntriples = folder / f"{GRAPH_NAME}.nt"
+    ox.serialize(triples, str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    jsonld = folder / f"{GRAPH_NAME}.jsonld"
+    document = loaded.rdflib_graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True)
+    jsonld.write_text(document, encoding="utf-8")
+    context = folder / "context.jsonld"
+    context.write_text(
+        json.dumps({"@context": CONTEXT}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return [turtle, ntriples, jsonld, context]
+
+
+def build_project(project: Project) -> BuildResult:
+    """Load, validate and write ``dist/``; raise with every problem, leaving ``dist/`` as it was."""
+    loaded = load_project(project)
+    report = validate_graph(loaded)
+    if not report.conforms:
+        raise PolicyKGError(
+            f"the graph is invalid: {len(report.problems)} problem(s); dist/ was left as it was",
+            report.problems,
+        )
+    summary = compute_stats(loaded)
+    summary["sources"] = [
+        q.subject.value for q in loaded.store.quads_for_pattern(None, None, None, SOURCES_GRAPH)
+    ]
+    with staged_directory(project.dist_dir) as staged:
+        files = write_graph(loaded, staged)
+        summary_file = staged / "summary.json"
+        summary_file.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        files.append(summary_file)
+    dist = project.dist_dir
+    return BuildResult(dist, [dist / f.name for f in files], summary)

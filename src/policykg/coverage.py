@@ -1,0 +1,182 @@
+"""Which sentences of each source text the graph's passages anchor, and which none does.
+
+A passage is located in its source with its Web Annotation text quote selector
+(https://www.w3.org/TR/annotation-model/#text-quote-selector). A sentence counts as anchored when passages
+cover at least half of its characters (white space aside). Sentences left out on purpose are listed, each
+with a reason, in ``sources/<name>.unmodelled.tsv``: one line per sentence, a quote from it, a tab, the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import PolicyKGError, Problem
+from .load import LoadedGraph
+from .namespaces import sparql_prologue
+
+ANCHOR_SHARE = 0.5
+"""The share of a sentence's characters that passages must cover for it to count as anchored."""
+
+_BREAK_RE = re.compile(r"[.!?][¹²³⁴⁵⁶⁷⁸⁹⁰]*\s+(?=[A-Z0-9À-Ý\"'(\[¹²³⁴⁵⁶⁷⁸⁹⁰-])")
+
+PASSAGES = """
+SELECT ?passage ?exact ?prefix ?suffix WHERE {
+  ?passage oa:hasSource ?document ; oa:hasSelector ?selector .
+  ?selector oa:exact ?exact .
+  OPTIONAL { ?selector oa:prefix ?prefix . }
+  OPTIONAL { ?selector oa:suffix ?suffix . }
+  FILTER(?document = <%s>)
+}
+"""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or heading, bullet, table row) of a source text, by character offsets."""
+
+    start: int
+    end: int
+    line: int
+    text: str
+
+
+@dataclass
+class DocumentCoverage:
+    """The coverage of one source text."""
+
+    source: Path
+    sentences: list[Sentence]
+    anchored: list[Sentence] = field(default_factory=list)
+    left_out: list[tuple[Sentence, str]] = field(default_factory=list)
+    unaccounted: list[Sentence] = field(default_factory=list)
+    stale: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def percentage(self) -> float:
+        return 100.0 * len(self.anchored) / len(self.sentences) if self.sentences else 100.0
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split a text into sentences: each line on its own, lines split after . ! or ? before a capital.
+
+    >>> [s.text for s in split_sentences("Kop\\n\\nEen zin. Nog een t.b.v. iets.\\n1. Titel")]
+    ['Kop', 'Een zin.', 'Nog een t.b.v. iets.', '1. Titel']
+    """
+    sentences = []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        pieces: list[tuple[int, int]] = []
+        begin = 0
+        for match in _BREAK_RE.finditer(line):
+            cut = match.end()
+            if len(line[begin:cut].strip()) > 3:
+                pieces.append((begin, cut))
+                begin = cut
+        pieces.append((begin, len(line)))
+        for a, b in pieces:
+            stripped = line[a:b].strip()
+            if stripped:
+                lead = len(line[a:b]) - len(line[a:b].lstrip())
+                start = offset + a + lead
+                sentences.append(Sentence(start, start + len(stripped), number, stripped))
+        offset += len(line) + 1
+    return sentences
+
+
+def locate_passage(text: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
+    """The character span a text quote selector picks in ``text``, or None where it matches nothing.
+
+    >>> locate_passage("a b a c", "a", suffix=" c")
+    (4, 5)
+    """
+    index = text.find(prefix + exact + suffix)
+    if index < 0:
+        return None
+    start = index + len(prefix)
+    return start, start + len(exact)
+
+
+def read_unmodelled(path: Path) -> list[tuple[int, str, str]]:
+    """The sentences left out on purpose: (line, quote, reason) from a TSV file; # starts a comment."""
+    if not path.exists():
+        return []
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        quote, tab, reason = line.partition("\t")
+        if not tab or not quote.strip() or not reason.strip():
+            raise PolicyKGError(
+                "cannot read the list of sentences left out",
+                [Problem(str(path), "expected: a quote from the sentence, a tab, the reason", line=number)],
+            )
+        entries.append((number, quote.strip(), reason.strip()))
+    return entries
+
+
+def measure_document(loaded: LoadedGraph, document: str, source: Path) -> DocumentCoverage:
+    """Measure one document's coverage of its source text."""
+    text = source.read_text(encoding="utf-8")
+    covered = bytearray(len(text))
+    for row in loaded.query(sparql_prologue() + PASSAGES % document):
+        prefix = row["prefix"].value if row["prefix"] is not None else ""
+        suffix = row["suffix"].value if row["suffix"] is not None else ""
+        span = locate_passage(text, row["exact"].value, prefix, suffix)
+        if span:
+            covered[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
+    result = DocumentCoverage(source, split_sentences(text))
+    unmodelled = read_unmodelled(source.with_name(source.stem + ".unmodelled.tsv"))
+    used = set()
+    for sentence in result.sentences:
+        chars = [i for i in range(sentence.start, sentence.end) if not text[i].isspace()]
+        share = sum(covered[i] for i in chars) / len(chars) if chars else 1.0
+        if share >= ANCHOR_SHARE:
+            result.anchored.append(sentence)
+            continue
+        reason = next(((n, r) for n, q, r in unmodelled if q in sentence.text), None)
+        if reason:
+            used.add(reason[0])
+            result.left_out.append((sentence, reason[1]))
+        else:
+            result.unaccounted.append(sentence)
+    result.stale = [(n, q) for n, q, _ in unmodelled if n not in used]
+    return result
+
+
+def measure_coverage(loaded: LoadedGraph) -> list[DocumentCoverage]:
+    """Measure every document that names its source file."""
+    results = []
+    rows = loaded.query(sparql_prologue() + "SELECT ?d ?f WHERE { ?d pkg:sourceFile ?f } ORDER BY ?f")
+    for row in rows:
+        source = loaded.project.sources_dir / row["f"].value
+        results.append(measure_document(loaded, row["d"].value, source))
+    return results
+
+
+def format_coverage(results: list[DocumentCoverage], *, verbose: bool = False) -> str:
+    """A report for people; its last line gives the percentage of sentences anchored."""
+    lines = []
+    total = anchored = left = open_ = 0
+    for r in results:
+        name = r.source.name
+        lines.append(f"{name}: {len(r.sentences)} sentences, {len(r.anchored)} anchored")
+        if verbose:
+            lines += [f"  anchored  line {s.line}: {s.text[:90]}" for s in r.anchored]
+        lines += [f"  left out  line {s.line}: {s.text[:70]!r} — {why}" for s, why in r.left_out]
+        lines += [f"  MISSING   line {s.line}: {s.text[:90]!r}" for s in r.unaccounted]
+        lines += [
+            f"  STALE     {r.source.stem}.unmodelled.tsv:{n}: {q!r} matches no unanchored sentence"
+            for n, q in r.stale
+        ]
+        total += len(r.sentences)
+        anchored += len(r.anchored)
+        left += len(r.left_out)
+        open_ += len(r.unaccounted)
+    share = 100.0 * anchored / total if total else 100.0
+    lines.append(
+        f"coverage: {anchored} of {total} sentences anchored, {left} left out with a reason,"
+        f" {open_} unaccounted for: {share:.1f}%"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,178 @@
+"""Load a project's Turtle and source texts into the embedded store.
+
+Every file goes into a named graph of its own (its ``file:`` IRI), so a message can say which file a
+resource comes from; queries see the union of them all as their default graph. Turtle is read as the
+W3C RDF 1.1 Turtle grammar, https://www.w3.org/TR/turtle/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from .errors import PolicyKGError, Problem
+from .namespaces import PKG
+from .project import Project
+
+SOURCES_GRAPH = ox.NamedNode("urn:policykg:sources")
+"""The named graph that holds each document's full text, read from ``sources/``."""
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_PREFIX_RE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.MULTILINE | re.IGNORECASE)
+
+
+@dataclass
+class LoadedGraph:
+    """The project's graph in an embedded store, with what is needed to point at where things came from."""
+
+    project: Project
+    store: ox.Store
+    files: list[Path] = field(default_factory=list)
+
+    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL 1.1 query over the union of all loaded files."""
+        return self.store.query(sparql, use_default_graph_as_union=True)
+
+    def __len__(self) -> int:
+        return len(self.triples())
+
+    def triples(self) -> set[ox.Triple]:
+        """The merged graph: every distinct triple of every file, once."""
+        return {q.triple for q in self.store}
+
+    @cached_property
+    def rdflib_graph(self) -> rdflib.Graph:
+        """The merged graph as an rdflib graph, for tools that need one (pySHACL, JSON-LD)."""
+        graph = rdflib.Graph(bind_namespaces="none")
+        for triple in self.triples():
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        return graph
+
+    def label(self, iri: str) -> str | None:
+        """The English label of a resource, else its Dutch one, else any."""
+        solutions = self.query(
+            f"SELECT ?l WHERE {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+        )
+        labels = {s["l"].language: s["l"].value for s in solutions}
+        return labels.get("en") or labels.get("nl") or next(iter(labels.values()), None)
+
+    def locate(self, iri: str) -> tuple[Path, int] | None:
+        """The file and line where a resource is described, for messages."""
+        if not iri.startswith(("http:", "https:", "urn:")):
+            return None
+        node = ox.NamedNode(iri)
+        graphs = [q.graph_name for q in self.store.quads_for_pattern(node, None, None, None)]
+        for graph in graphs:
+            if not isinstance(graph, ox.NamedNode) or not graph.value.startswith("file:"):
+                continue
+            path = Path(graph.value[len("file://") :])
+            line = find_line(path.read_text(encoding="utf-8"), iri)
+            return path, line
+        return None
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    """Convert an Oxigraph term to the equal rdflib term (a plain literal for xsd:string).
+
+    >>> to_rdflib(ox.Literal("x", language="nl"))
+    rdflib.term.Literal('x', lang='nl')
+    """
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    if term.datatype.value == XSD_STRING:
+        return rdflib.Literal(term.value)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+
+def find_line(text: str, iri: str) -> int:
+    """The first line of ``text`` that starts with ``iri`` as subject, written in full or prefixed.
+
+    >>> find_line("@prefix e: <http://e/> .\\n\\ne:a e:b e:c .\\n", "http://e/a")
+    3
+    """
+    spellings = [f"<{iri}>"]
+    for prefix, ns in _PREFIX_RE.findall(text):
+        if iri.startswith(ns):
+            spellings.append(f"{prefix}:{iri[len(ns) :]}")
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if any(line.startswith(s) and line[len(s) : len(s) + 1] in ("", " ", "\t") for s in spellings):
+            return number
+    for number, line in enumerate(lines, start=1):
+        if any(s in line for s in spellings):
+            return number
+    return 1
+
+
+def parse_problem(project: Project, path: Path, error: SyntaxError) -> Problem:
+    """Turn a parser's SyntaxError into a Problem with file, line and column."""
+    message = str(error.msg if hasattr(error, "msg") else error)
+    message = re.sub(r"^Parser error (at|between) .*?: ", "", message)
+    return Problem(project.relative(path), message, line=error.lineno, column=error.offset)
+
+
+def load_project(project: Project, *, with_sources: bool = True) -> LoadedGraph:
+    """Load ontology/ (not the shapes) and graphs/ into a fresh in-memory store.
+
+    Every Turtle syntax error in every file is collected before giving up, so one run shows them all.
+    """
+    store = ox.Store()
+    files = project.ontology_files() + project.graph_files()
+    if not project.graph_files():
+        raise PolicyKGError(f"no Turtle files under {project.relative(project.graphs_dir)}/")
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            quads = [
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(path.resolve().as_uri()))
+                for t in ox.parse(
+                    path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
+                )
+            ]
+        except SyntaxError as error:
+            problems.append(parse_problem(project, path, error))
+            continue
+        except OSError as error:
+            problems.append(Problem(project.relative(path), f"cannot read: {error.strerror}"))
+            continue
+        store.extend(quads)
+    if problems:
+        raise PolicyKGError(f"{len(problems)} file(s) are not valid Turtle", problems)
+    loaded = LoadedGraph(project, store, files)
+    if with_sources:
+        add_source_texts(loaded)
+    return loaded
+
+
+def add_source_texts(loaded: LoadedGraph) -> None:
+    """Add ``pkg:sourceText`` to each document from the file its ``pkg:sourceFile`` names."""
+    project = loaded.project
+    problems = []
+    rows = loaded.query(f"SELECT ?doc ?file WHERE {{ ?doc <{PKG.sourceFile}> ?file }}")
+    for row in rows:
+        doc, name = row["doc"], row["file"].value
+        path = project.sources_dir / name
+        if "/" in name or "\\" in name or not path.is_file():
+            located = loaded.locate(doc.value)
+            where, line = (project.relative(located[0]), located[1]) if located else ("graphs", None)
+            problems.append(
+                Problem(
+                    where,
+                    f"pkg:sourceFile names {name!r}, which is not a file in sources/",
+                    line=line,
+                    focus=doc.value,
+                )
+            )
+            continue
+        text = path.read_text(encoding="utf-8")
+        loaded.store.add(ox.Quad(doc, ox.NamedNode(str(PKG.sourceText)), ox.Literal(text), SOURCES_GRAPH))
+    if problems:
+        raise PolicyKGError("a document's source text is missing", problems)

@@ -1,0 +1,64 @@
+"""Counts that describe a graph: triples, resources per class, and what each priority holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .load import LoadedGraph
+from .namespaces import shorten, sparql_prologue
+
+CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?resource) AS ?n) WHERE {
+  ?resource a ?class .
+  FILTER(isIRI(?resource))
+} GROUP BY ?class ORDER BY DESC(?n) ?class
+"""
+
+PRIORITY_COUNTS = """
+SELECT ?priority ?document
+  (COUNT(DISTINCT ?intervention) AS ?interventions)
+  (COUNT(DISTINCT ?institution) AS ?institutions)
+  (COUNT(DISTINCT ?framework) AS ?frameworks)
+  (COUNT(DISTINCT ?theme) AS ?themes)
+WHERE {
+  ?document a pkg:PolicyDocument ; pkg:hasPriority ?priority .
+  OPTIONAL {
+    ?intervention pkg:underPriority ?priority .
+    OPTIONAL { ?intervention pkg:involves ?institution . }
+    OPTIONAL { ?intervention pkg:refersTo|pkg:implements|pkg:enforces|pkg:buildsOn ?framework . }
+    OPTIONAL { ?intervention pkg:addresses ?theme . }
+  }
+} GROUP BY ?priority ?document ORDER BY ?document ?priority
+"""
+
+
+def compute_stats(loaded: LoadedGraph) -> dict[str, Any]:
+    """Triples, resources per class, and per priority its interventions, institutions, frameworks, themes."""
+    classes = {
+        shorten(row["class"].value): int(row["n"].value)
+        for row in loaded.query(sparql_prologue() + CLASS_COUNTS)
+    }
+    priorities = []
+    for row in loaded.query(sparql_prologue() + PRIORITY_COUNTS):
+        iri = row["priority"].value
+        priorities.append(
+            {
+                "priority": iri,
+                "label": loaded.label(iri),
+                "document": row["document"].value,
+                **{k: int(row[k].value) for k in ("interventions", "institutions", "frameworks", "themes")},
+            }
+        )
+    return {"triples": len(loaded), "classes": classes, "priorities": priorities}
+
+
+def format_stats(stats: dict[str, Any]) -> str:
+    """The stats as aligned plain text for a terminal."""
+    lines = [f"triples: {stats['triples']}", "", "resources per class:"]
+    width = max((len(c) for c in stats["classes"]), default=0)
+    lines += [f"  {c:<{width}}  {n:>6}" for c, n in stats["classes"].items()]
+    columns = ("interventions", "institutions", "frameworks", "themes")
+    lines += ["", f"  {'per priority':<40}" + "".join(f"  {c:>13}" for c in columns)]
+    for p in stats["priorities"]:
+        lines.append(f"  {(p['label'] or '')[:40]:<40}" + "".join(f"  {p[c]:>13}" for c in columns))
+    return "\n".join(lines)
