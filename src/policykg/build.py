@@ -70,17 +70,34 @@ class BuildResult:
     summary: dict[str, Any]
 
 
+def sort_jsonld(node: Any, key: str = "") -> Any:
+    """Sort every JSON-LD array except ``@list`` ones (RDF values are unordered), for stable output.
+
+    >>> sort_jsonld({"a": [3, 1, 2], "@list": [3, 1]})
+    {'a': [1, 2, 3], '@list': [3, 1]}
+    """
+    if isinstance(node, dict):
+        return {k: sort_jsonld(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [sort_jsonld(v) for v in node]
+        return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    return node
+
+
 def write_graph(loaded: LoadedGraph, folder: Path) -> list[Path]:
     """Write the merged graph to ``folder`` as Turtle, N-Triples and JSON-LD, plus the JSON-LD context."""
-    triples = sorted(loaded.triples(), key=str)
+    triples = loaded.triples()
     prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"}
     turtle = folder / f"{GRAPH_NAME}.ttl"
     ox.serialize(triples, str(turtle), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     ntriples = folder / f"{GRAPH_NAME}.nt"
     ox.serialize(triples, str(ntriples), format=ox.RdfFormat.N_TRIPLES)
     jsonld = folder / f"{GRAPH_NAME}.jsonld"
-    document = loaded.rdflib_graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True)
-    jsonld.write_text(document, encoding="utf-8")
+    document = json.loads(loaded.rdflib_graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
+    jsonld.write_text(
+        json.dumps(sort_jsonld(document), indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
     context = folder / "context.jsonld"
     context.write_text(
         json.dumps({"@context": CONTEXT}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -7,6 +7,7 @@ W3C RDF 1.1 Turtle grammar, https://www.w3.org/TR/turtle/.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,9 +41,13 @@ class LoadedGraph:
     def __len__(self) -> int:
         return len(self.triples())
 
-    def triples(self) -> set[ox.Triple]:
-        """The merged graph: every distinct triple of every file, once."""
-        return {q.triple for q in self.store}
+    def triples(self) -> list[ox.Triple]:
+        """The merged graph: every distinct triple of every file once, sorted, blank nodes labelled stably."""
+        return self._triples
+
+    @cached_property
+    def _triples(self) -> list[ox.Triple]:
+        return label_blank_nodes({q.triple for q in self.store})
 
     @cached_property
     def rdflib_graph(self) -> rdflib.Graph:
@@ -73,6 +78,60 @@ class LoadedGraph:
             line = find_line(path.read_text(encoding="utf-8"), iri)
             return path, line
         return None
+
+
+def label_blank_nodes(triples: set[ox.Triple]) -> list[ox.Triple]:
+    """The triples sorted, blank nodes relabelled by a hash of their surroundings: one graph, one output.
+
+    Each blank node starts from a digest of its triples with blank neighbours left anonymous; digests
+    are then refined with the neighbours' digests until they stop telling more nodes apart (as in
+    colour refinement). Remaining ties are nodes that nothing tells apart, so their order does not
+    change the graph written. This is not a full canonicalisation such as https://www.w3.org/TR/rdf-canon/,
+    but it is stable for the blank nodes of policykg graphs: selectors, list cells, union classes.
+
+    >>> a, b, p = ox.BlankNode(), ox.BlankNode(), ox.NamedNode("http://e/p")
+    >>> one = label_blank_nodes({ox.Triple(p, p, a), ox.Triple(a, p, ox.Literal("x"))})
+    >>> two = label_blank_nodes({ox.Triple(p, p, b), ox.Triple(b, p, ox.Literal("x"))})
+    >>> one == two
+    True
+    """
+    edges: dict[ox.BlankNode, list[tuple[str, str, object]]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            edges.setdefault(t.subject, []).append((">", t.predicate.value, t.object))
+        if isinstance(t.object, ox.BlankNode):
+            edges.setdefault(t.object, []).append(("<", t.predicate.value, t.subject))
+    if not edges:
+        return sorted(triples, key=str)
+
+    def digest_all(previous: dict[ox.BlankNode, str] | None) -> dict[ox.BlankNode, str]:
+        result = {}
+        for node, links in edges.items():
+            lines = sorted(
+                f"{d} {p} {(previous[o] if previous else '_') if isinstance(o, ox.BlankNode) else o}"
+                for d, p, o in links
+            )
+            seed = previous[node] if previous else ""
+            result[node] = hashlib.sha256((seed + "\n" + "\n".join(lines)).encode()).hexdigest()[:20]
+        return result
+
+    digests = digest_all(None)
+    for _ in range(len(edges)):
+        refined = digest_all(digests)
+        if len(set(refined.values())) == len(set(digests.values())):
+            break
+        digests = refined
+    labels: dict[ox.BlankNode, ox.BlankNode] = {}
+    seen: dict[str, int] = {}
+    for node in sorted(digests, key=lambda n: digests[n]):
+        count = seen.get(digests[node], 0)
+        seen[digests[node]] = count + 1
+        labels[node] = ox.BlankNode(f"b{digests[node]}" + (f"x{count}" if count else ""))
+
+    def relabel(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        return labels.get(term, term) if isinstance(term, ox.BlankNode) else term
+
+    return sorted((ox.Triple(relabel(t.subject), t.predicate, relabel(t.object)) for t in triples), key=str)
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PolicyKGError, Problem
-from .namespaces import sparql_prologue
+from .errors import EXIT_USAGE, PolicyKGError, Problem
+from .namespaces import PREFIXES, sparql_prologue
 
 _HEADER_RE = re.compile(r"^#\s*([\w-]+)\s*:\s*(.*?)\s*$")
 
@@ -40,9 +40,9 @@ class QueryFile:
     def category(self) -> str:
         return self.header.get("category", self.name.split("/")[0] if "/" in self.name else "")
 
-    def sparql(self) -> str:
-        """The query with the standard prefixes in front of it."""
-        return sparql_prologue() + self.text
+    def sparql(self, values: dict[str, str] | None = None) -> str:
+        """The query with the standard prefixes in front of it and its parameters bound."""
+        return sparql_prologue() + bind_params(self, values)
 
 
 def parse_header(text: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -98,3 +98,91 @@ def syntax_problem(where: str, error: SyntaxError, prologue_lines: int = 0) -> P
     line = error.lineno - prologue_lines if error.lineno else None
     message = re.sub(r"^Parser error (at|between) .*?: ", "", str(error.msg))
     return Problem(where, message, line=line, column=error.offset)
+
+
+def format_term(value: str) -> str:
+    """A parameter value as a SPARQL term: an IRI, a prefixed name, a number, or else a string.
+
+    >>> format_term("https://w3id.org/policykg/id/x"), format_term("pkg:Law"), format_term("12")
+    ('<https://w3id.org/policykg/id/x>', 'pkg:Law', '12')
+    >>> format_term('say "hi"')
+    '"say \\\\"hi\\\\""'
+    """
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return value
+    if re.match(r"^(https?|urn|file):\S+$", value):
+        return f"<{value}>"
+    prefix = value.split(":", 1)[0]
+    if ":" in value and prefix in PREFIXES and " " not in value:
+        return value
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", value):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def bind_params(query: QueryFile, values: dict[str, str] | None = None) -> str:
+    """The query's text with each parameter's ``VALUES ?name { … }`` set to the given value or its default.
+
+    >>> q = QueryFile("x", Path("x.rq"), "# param: year = 2026\\nSELECT * { VALUES ?year { 2026 } }",
+    ...               {}, {"year": "2026"})
+    >>> bind_params(q, {"year": "2030"}).splitlines()[-1]
+    'SELECT * { VALUES ?year { 2030 } }'
+    """
+    values = dict(values or {})
+    unknown = sorted(set(values) - set(query.params))
+    if unknown:
+        known = ", ".join(sorted(query.params)) or "none"
+        raise PolicyKGError(
+            f"query {query.name} has no parameter {', '.join(unknown)} (its parameters: {known})",
+            exit_code=EXIT_USAGE,
+        )
+    text = query.text
+    for name, default in query.params.items():
+        term = format_term(values.get(name, default))
+        pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}")
+        if not pattern.search(text):
+            raise PolicyKGError(
+                f"query {query.name} declares parameter {name} but has no 'VALUES ?{name} {{ … }}'"
+            )
+        replacement = f"VALUES ?{name} {{ {term} }}"
+        text = pattern.sub(lambda _m, replacement=replacement: replacement, text)
+    return text
+
+
+def results_as_rows(srj: dict) -> list[tuple]:
+    """Rows of a SPARQL 1.1 JSON result (https://www.w3.org/TR/sparql11-results-json/), comparable by value.
+
+    >>> results_as_rows({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}})
+    [(('x', 'literal', '1', None, None),)]
+    """
+    if "boolean" in srj:
+        return [(("boolean", srj["boolean"]),)]
+    names = srj["head"]["vars"]
+    rows = []
+    for binding in srj["results"]["bindings"]:
+        row = []
+        for name in names:
+            term = binding.get(name)
+            if term is None:
+                row.append((name, None, None, None, None))
+                continue
+            kind = "bnode" if term["type"] == "bnode" else term["type"].replace("typed-literal", "literal")
+            datatype = term.get("datatype")
+            if datatype == "http://www.w3.org/2001/XMLSchema#string":
+                datatype = None
+            value = "_" if kind == "bnode" else term["value"]
+            row.append((name, kind, value, term.get("xml:lang"), datatype))
+        rows.append(tuple(row))
+    return rows
+
+
+def is_ordered(text: str) -> bool:
+    """Whether a query's answer has an order that comparisons must respect (an outer ORDER BY).
+
+    >>> is_ordered("SELECT * { ?s ?p ?o } ORDER BY ?s"), is_ordered("SELECT * { ?s ?p ?o }")
+    (True, False)
+    """
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return re.search(r"\}\s*(GROUP\s+BY[^}]*)?(HAVING[^}]*)?ORDER\s+BY", body, re.IGNORECASE) is not None

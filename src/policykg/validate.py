@@ -61,11 +61,24 @@ def problem_for(
     return Problem(where, message, line=line, focus=focus, label=label, path=path)
 
 
-def run_shapes(loaded: LoadedGraph) -> tuple[list[Problem], int]:
-    """Run the SHACL shapes over the merged graph (ontology included, so subclasses are targeted)."""
-    shapes = load_shapes(loaded)
-    _conforms, results, _text = shacl_validate(
-        loaded.rdflib_graph,
+@dataclass(frozen=True)
+class ShapeResult:
+    """One SHACL validation result: the focus node, the path, the message and the offending value."""
+
+    focus: rdflib.term.Node
+    path: rdflib.term.Node | None
+    message: str
+    value: rdflib.term.Node | None
+
+
+def check_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> list[ShapeResult]:
+    """Validate ``data`` against ``shapes`` with pySHACL and return every result.
+
+    ``data`` must include the ontology, so that sh:targetClass and sh:class see rdfs:subClassOf
+    (https://www.w3.org/TR/shacl/#targetClass).
+    """
+    _conforms, report, _text = shacl_validate(
+        data,
         shacl_graph=shapes,
         inference="none",
         abort_on_first=False,
@@ -73,27 +86,34 @@ def run_shapes(loaded: LoadedGraph) -> tuple[list[Problem], int]:
         allow_warnings=True,
         advanced=True,
     )
-    problems = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
-        value = results.value(result, SH.value)
-        message = (
-            messages[0] if messages else "violates " + shorten(str(results.value(result, SH.sourceShape)))
-        )
-        if value is not None and not isinstance(value, rdflib.BNode):
-            shown = value.n3() if isinstance(value, rdflib.Literal) else shorten(str(value))
-            message += f" (value {shown})"
-        problems.append(
-            problem_for(
-                loaded,
-                "shapes",
-                str(focus) if isinstance(focus, rdflib.URIRef) else None,
-                message,
-                shorten(str(path)) if isinstance(path, rdflib.URIRef) else None,
+    results = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        shape = report.value(result, SH.sourceShape)
+        results.append(
+            ShapeResult(
+                report.value(result, SH.focusNode),
+                report.value(result, SH.resultPath),
+                messages[0] if messages else "violates " + shorten(str(shape)),
+                report.value(result, SH.value),
             )
         )
+    return results
+
+
+def run_shapes(loaded: LoadedGraph) -> tuple[list[Problem], int]:
+    """Run the SHACL shapes over the merged graph (ontology included, so subclasses are targeted)."""
+    shapes = load_shapes(loaded)
+    problems = []
+    for result in check_shapes(loaded.rdflib_graph, shapes):
+        message = result.message
+        if result.value is not None and not isinstance(result.value, rdflib.BNode):
+            value = result.value
+            shown = value.n3() if isinstance(value, rdflib.Literal) else shorten(str(value))
+            message += f" (value {shown})"
+        focus = str(result.focus) if isinstance(result.focus, rdflib.URIRef) else None
+        path = shorten(str(result.path)) if isinstance(result.path, rdflib.URIRef) else None
+        problems.append(problem_for(loaded, "shapes", focus, message, path))
     n_shapes = len(set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)))
     return sorted(set(problems)), n_shapes
 

@@ -1,0 +1,51 @@
+"""build writes the merged graph in three syntaxes that agree, and a summary; the same input gives the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pyoxigraph as ox
+from conftest import run_cli
+
+from policykg.load import LoadedGraph
+from policykg.project import Project
+
+
+def parse_count(path, fmt) -> int:
+    return len(set(ox.parse(path=str(path), format=fmt)))
+
+
+def test_build_writes_graph_and_summary(scratch: Project, loaded: LoadedGraph) -> None:
+    result = run_cli("build", root=scratch.root)
+    assert result.returncode == 0, result.stderr
+    dist = scratch.dist_dir
+    assert {p.name for p in dist.iterdir()} == {
+        "policykg.ttl",
+        "policykg.nt",
+        "policykg.jsonld",
+        "context.jsonld",
+        "summary.json",
+    }
+    n = len(loaded)
+    assert parse_count(dist / "policykg.ttl", ox.RdfFormat.TURTLE) == n
+    assert parse_count(dist / "policykg.nt", ox.RdfFormat.N_TRIPLES) == n
+    assert parse_count(dist / "policykg.jsonld", ox.RdfFormat.JSON_LD) == n
+    document = json.loads((dist / "policykg.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"]["label"] == {"@id": "rdfs:label", "@container": "@language"}
+    node = next(x for x in document["@graph"] if x["@id"].endswith("intervention/house-of-cyber"))
+    assert node["label"] == {"nl": "Een House of Cyber oprichten", "en": "Founding a House of Cyber"}
+    summary = json.loads((dist / "summary.json").read_text(encoding="utf-8"))
+    assert summary["triples"] == n
+    assert summary["classes"]["pkg:PolicyDocument"] == 1
+    assert "built dist/" in result.stdout and "dist/policykg.ttl" in result.stdout
+
+
+def test_build_is_reproducible(scratch: Project) -> None:
+    digests = []
+    for _ in range(2):
+        assert run_cli("build", root=scratch.root).returncode == 0
+        digests.append(
+            {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(scratch.dist_dir.iterdir())}
+        )
+    assert digests[0] == digests[1]

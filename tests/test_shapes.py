@@ -1,0 +1,78 @@
+"""Each SHACL shape has a valid and an invalid fixture; the invalid one names the violations it expects.
+
+An invalid fixture starts with lines ``# expect: <focus IRI> | <path as prefixed name, or -> | <part of the
+message>``; validation must report exactly those (focus, path) pairs, each with that message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from policykg.namespaces import shorten
+from policykg.validate import check_shapes
+
+HERE = Path(__file__).parent / "shapes"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load(*paths: Path) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@pytest.fixture(scope="module")
+def shapes() -> rdflib.Graph:
+    return load(ROOT / "ontology" / "shapes.ttl")
+
+
+def expectations(path: Path) -> set[tuple[str, str, str]]:
+    expected = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect:"):
+            focus, shape_path, message = (part.strip() for part in line[len("# expect:") :].split("|"))
+            expected.add((focus.strip("<>"), shape_path, message))
+    return expected
+
+
+def fixture_names(kind: str) -> list[str]:
+    return sorted(p.stem for p in (HERE / kind).glob("*.ttl"))
+
+
+def test_every_shape_has_both_fixtures(shapes: rdflib.Graph) -> None:
+    shape_names = {
+        str(s).rsplit("#", 1)[1]
+        for s in shapes.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/shacl#NodeShape"))
+        if isinstance(s, rdflib.URIRef)
+    }
+    assert shape_names, "no node shapes found"
+    assert shape_names <= set(fixture_names("valid")), shape_names - set(fixture_names("valid"))
+    assert shape_names <= set(fixture_names("invalid")), shape_names - set(fixture_names("invalid"))
+
+
+@pytest.mark.parametrize("name", fixture_names("valid"))
+def test_valid_fixture_conforms(name: str, shapes: rdflib.Graph) -> None:
+    data = load(ROOT / "ontology" / "policykg.ttl", HERE / "valid" / f"{name}.ttl")
+    results = check_shapes(data, shapes)
+    assert results == [], [(str(r.focus), str(r.path), r.message) for r in results]
+
+
+@pytest.mark.parametrize("name", fixture_names("invalid"))
+def test_invalid_fixture_reports_what_it_expects(name: str, shapes: rdflib.Graph) -> None:
+    path = HERE / "invalid" / f"{name}.ttl"
+    expected = expectations(path)
+    assert expected, f"{path.name} declares no '# expect:' lines"
+    results = check_shapes(load(ROOT / "ontology" / "policykg.ttl", path), shapes)
+    found = {(str(r.focus), shorten(str(r.path)) if r.path is not None else "-") for r in results}
+    assert found == {(focus, p) for focus, p, _ in expected}
+    for focus, p, message in expected:
+        messages = [
+            r.message
+            for r in results
+            if str(r.focus) == focus and (shorten(str(r.path)) if r.path is not None else "-") == p
+        ]
+        assert any(message in m for m in messages), (focus, p, message, messages)
