@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+from policykg.library import is_ordered, list_queries, read_query, results_as_rows
 from policykg.load import LoadedGraph
-from policykg.query import is_ordered, list_queries, read_query, results_as_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, PolicyKGError
-from .project import Project, find_project
+from .project import find_project
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,7 +25,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def cmd_build(project: Project, args: argparse.Namespace) -> int:
+def cmd_build(args: argparse.Namespace) -> int:
+    project = find_project(args.root)
     from .build import build_project
 
     started = time.perf_counter()
@@ -40,7 +41,8 @@ def cmd_build(project: Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_validate(project: Project, args: argparse.Namespace) -> int:
+def cmd_validate(args: argparse.Namespace) -> int:
+    project = find_project(args.root)
     from .load import load_project
     from .validate import validate_graph
 
@@ -52,7 +54,8 @@ def cmd_validate(project: Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_fmt(project: Project, args: argparse.Namespace) -> int:
+def cmd_fmt(args: argparse.Namespace) -> int:
+    project = find_project(args.root)
     from .canonical import format_files
     from .errors import Problem
 
@@ -72,7 +75,8 @@ def cmd_fmt(project: Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_coverage(project: Project, args: argparse.Namespace) -> int:
+def cmd_coverage(args: argparse.Namespace) -> int:
+    project = find_project(args.root)
     from .coverage import format_coverage, measure_coverage
     from .load import load_project
 
@@ -81,12 +85,87 @@ def cmd_coverage(project: Project, args: argparse.Namespace) -> int:
     return EXIT_INVALID if any(r.unaccounted or r.stale for r in results) else EXIT_OK
 
 
-def cmd_stats(project: Project, args: argparse.Namespace) -> int:
+def cmd_stats(args: argparse.Namespace) -> int:
+    project = find_project(args.root)
     from .load import load_project
     from .stats import compute_stats, format_stats
 
     stats = compute_stats(load_project(project))
     print(json.dumps(stats, indent=2, ensure_ascii=False) if args.json else format_stats(stats))
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .query import find_query, open_engine, prepare
+    from .results import answer_iris, fetch_labels, format_table
+
+    values = parse_params(args.param)
+    standalone = args.endpoint and args.query.endswith(".rq")
+    project = None if standalone and args.root is None and not _has_project() else find_project(args.root)
+    if project is None:
+        from pathlib import Path
+
+        from .library import read_query
+
+        query = read_query(Path(args.query), Path(args.query).stem)
+    else:
+        query = find_query(project, args.query)
+    sparql, prologue_lines = prepare(query, values)
+    where = str(query.path) if project is None else project.relative(query.path)
+    engine = open_engine(
+        project, args.endpoint, where=where, prologue_lines=prologue_lines, timeout=args.timeout
+    )
+    if args.format == "table":
+        answer = engine.answer(sparql)
+        labels = fetch_labels(engine, answer_iris(answer), args.lang) if not args.no_labels else {}
+        print(format_table(answer, labels))
+    else:
+        sys.stdout.buffer.write(engine.serialize(sparql, args.format))
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def _has_project() -> bool:
+    try:
+        find_project(None)
+    except PolicyKGError:
+        return False
+    return True
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """``NAME=VALUE`` options as a dict; a malformed one is a usage error.
+
+    >>> parse_params(["intervention=https://w3id.org/x", "year=2026"])
+    {'intervention': 'https://w3id.org/x', 'year': '2026'}
+    """
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise PolicyKGError(f"--param takes NAME=VALUE, not {pair!r}", exit_code=EXIT_USAGE)
+        values[name.strip()] = value.strip()
+    return values
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from .library import list_queries
+
+    project = find_project(args.root)
+    queries = list_queries(project.queries_dir)
+    by_category: dict[str, list] = {}
+    for query in queries:
+        by_category.setdefault(query.category or "other", []).append(query)
+    for category in sorted(by_category):
+        print(f"{category}/")
+        for query in by_category[category]:
+            params = "".join(f" [--param {k}=…]" for k in query.params)
+            print(f"  {query.name:<48} {query.title}{params}")
+            if args.verbose:
+                for key in ("question-en", "question-nl"):
+                    if key in query.header:
+                        print(f"  {'':<48}   {query.header[key]}")
+    print(f"{len(queries)} queries; run one with: policykg query NAME")
     return EXIT_OK
 
 
@@ -150,6 +229,51 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser(
+        "query",
+        help="run a query of the library, or a .rq file, on the graph or an endpoint",
+        description="Run a SPARQL query: a name from the library (see: policykg queries) or a .rq file. "
+        "By default it runs on the project's graph in the embedded store; --endpoint runs the same query "
+        "on any SPARQL 1.1 endpoint. Answers follow the W3C result formats; the table puts labels beside "
+        "IRIs. Updates are refused.",
+    )
+    p.add_argument("query", metavar="NAME|FILE.rq", help="a library query name or a path to a .rq file")
+    p.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a parameter of the query (repeatable); an IRI, a prefixed name, a number or text",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        default="table",
+        choices=["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"],
+        help="table (default) for reading; csv, tsv, json, xml for SELECT/ASK; turtle, ntriples "
+        "for CONSTRUCT/DESCRIBE",
+    )
+    p.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 endpoint to run the query on instead")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long to wait for an endpoint (default 30)",
+    )
+    p.add_argument("--lang", choices=["en", "nl"], default="en", help="the language of labels in the table")
+    p.add_argument("--no-labels", action="store_true", help="show IRIs only in the table")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser(
+        "queries",
+        help="list the query library by category",
+        description="List the queries of queries/ by category, with their titles and parameters.",
+    )
+    p.add_argument("--verbose", "-v", action="store_true", help="show the question each query answers")
+    p.set_defaults(func=cmd_queries)
     return parser
 
 
@@ -158,8 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
-        project = find_project(args.root)
-        return args.func(project, args)
+        return args.func(args)
     except PolicyKGError as error:
         print(f"policykg {args.command}: {error}", file=sys.stderr)
         return error.exit_code

@@ -1,188 +1,287 @@
-"""The query library: SPARQL 1.1 files with a header that people and tools both read.
+"""Run SPARQL 1.1 queries (https://www.w3.org/TR/sparql11-query/) on the embedded store or any endpoint.
 
-A query file starts with comment lines ``# key: value`` (title, description, question-nl, question-en,
-category, and ``param`` lines ``# param: name = default — what it is``), then the query
-(https://www.w3.org/TR/sparql11-query/). Every query is run with the PREFIX lines of
-:data:`policykg.namespaces.PREFIXES` in front of it, so a file need not repeat them.
+Both engines answer in the W3C result formats: SPARQL 1.1 Query Results JSON, XML, CSV and TSV for SELECT
+and ASK, and RDF (Turtle, N-Triples) for CONSTRUCT and DESCRIBE. The endpoint engine speaks the SPARQL 1.1
+Protocol (https://www.w3.org/TR/sparql11-protocol/) through SPARQLWrapper. Updates are refused.
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
+import socket
+import urllib.error
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
-from .errors import EXIT_USAGE, PolicyKGError, Problem
-from .namespaces import PREFIXES, sparql_prologue
+import pyoxigraph as ox
 
-_HEADER_RE = re.compile(r"^#\s*([\w-]+)\s*:\s*(.*?)\s*$")
+from .errors import EXIT_USAGE, PolicyKGError
+from .library import QueryFile, list_queries, read_query, syntax_problem
+from .namespaces import sparql_prologue
+from .project import Project
 
-
-@dataclass(frozen=True)
-class QueryFile:
-    """One query of the library with its header."""
-
-    name: str
-    path: Path
-    text: str
-    header: dict[str, str] = field(default_factory=dict)
-    params: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def title(self) -> str:
-        return self.header.get("title", self.name)
-
-    @property
-    def description(self) -> str:
-        return self.header.get("description", "")
-
-    @property
-    def category(self) -> str:
-        return self.header.get("category", self.name.split("/")[0] if "/" in self.name else "")
-
-    def sparql(self, values: dict[str, str] | None = None) -> str:
-        """The query with the standard prefixes in front of it and its parameters bound."""
-        return sparql_prologue() + bind_params(self, values)
+RESULT_FORMATS = {
+    "json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+    "xml": ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
+    "csv": ("text/csv", ox.QueryResultsFormat.CSV),
+    "tsv": ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
+}
+GRAPH_FORMATS = {
+    "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
+    "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+}
+_UPDATE_RE = re.compile(
+    r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE | re.MULTILINE
+)
+_FORM_RE = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
-def parse_header(text: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Read the ``# key: value`` lines at the top of a query.
+@dataclass
+class Answer:
+    """A query's answer: ``kind`` is ``select``, ``ask`` or ``graph``.
 
-    >>> header, params = parse_header("# title: Budget\\n# param: year = 2026 — the year\\nSELECT * {}")
-    >>> header["title"], params
-    ('Budget', {'year': '2026'})
+    A SELECT answer has ``variables`` and ``rows`` of SPARQL JSON terms (``{"type", "value", "xml:lang",
+    "datatype"}``); an ASK answer has ``boolean``; a graph answer has ``triples`` as N-Triples lines.
     """
-    header: dict[str, str] = {}
-    params: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        match = _HEADER_RE.match(line)
-        if not match:
-            continue
-        key, value = match.group(1).lower(), match.group(2)
-        if key == "param":
-            name, _, rest = value.partition("=")
-            default = re.split(r"\s+[—-]+\s+", rest.strip(), maxsplit=1)[0]
-            params[name.strip()] = default.strip()
-        elif key in header:
-            header[key] += " " + value
-        else:
-            header[key] = value
-    return header, params
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, dict[str, str]]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Answer:
+        """An answer from SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/)."""
+        if "boolean" in data:
+            return cls("ask", boolean=bool(data["boolean"]))
+        return cls("select", list(data["head"].get("vars", [])), list(data["results"]["bindings"]))
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer as SPARQL 1.1 Query Results JSON."""
+        if self.kind == "ask":
+            return {"head": {}, "boolean": self.boolean}
+        return {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
 
 
-def read_query(path: Path, name: str | None = None) -> QueryFile:
-    """Read one query file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PolicyKGError(f"cannot read query {path}: {error.strerror}") from None
-    header, params = parse_header(text)
-    return QueryFile(name or path.stem, path, text, header, params)
+class Engine(Protocol):
+    """Something that runs SPARQL: the embedded store or a remote endpoint."""
+
+    def answer(self, sparql: str) -> Answer: ...
+
+    def serialize(self, sparql: str, fmt: str) -> bytes: ...
 
 
-def list_queries(folder: Path) -> list[QueryFile]:
-    """Every ``.rq`` file below ``folder``, named by its path without the extension."""
-    if not folder.is_dir():
-        return []
-    return [
-        read_query(p, p.relative_to(folder).with_suffix("").as_posix()) for p in sorted(folder.rglob("*.rq"))
-    ]
+def refuse_updates(sparql: str) -> None:
+    """Raise for a SPARQL Update: the query command is read-only.
 
-
-def syntax_problem(where: str, error: SyntaxError, prologue_lines: int = 0) -> Problem:
-    """A SPARQL syntax error as a Problem, its line counted in the file rather than in the prologue."""
-    line = error.lineno - prologue_lines if error.lineno else None
-    message = re.sub(r"^Parser error (at|between) .*?: ", "", str(error.msg))
-    return Problem(where, message, line=line, column=error.offset)
-
-
-def format_term(value: str) -> str:
-    """A parameter value as a SPARQL term: an IRI, a prefixed name, a number, or else a string.
-
-    >>> format_term("https://w3id.org/policykg/id/x"), format_term("pkg:Law"), format_term("12")
-    ('<https://w3id.org/policykg/id/x>', 'pkg:Law', '12')
-    >>> format_term('say "hi"')
-    '"say \\\\"hi\\\\""'
+    >>> refuse_updates("PREFIX e: <http://e/>\\nDELETE WHERE { ?s ?p ?o }")
+    Traceback (most recent call last):
+    policykg.errors.PolicyKGError: updates are refused: policykg query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)
     """
-    value = value.strip()
-    if value.startswith("<") and value.endswith(">"):
-        return value
-    if re.match(r"^(https?|urn|file):\S+$", value):
-        return f"<{value}>"
-    prefix = value.split(":", 1)[0]
-    if ":" in value and prefix in PREFIXES and " " not in value:
-        return value
-    if re.fullmatch(r"[+-]?\d+(\.\d+)?", value):
-        return value
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
-
-
-def bind_params(query: QueryFile, values: dict[str, str] | None = None) -> str:
-    """The query's text with each parameter's ``VALUES ?name { … }`` set to the given value or its default.
-
-    >>> q = QueryFile("x", Path("x.rq"), "# param: year = 2026\\nSELECT * { VALUES ?year { 2026 } }",
-    ...               {}, {"year": "2026"})
-    >>> bind_params(q, {"year": "2030"}).splitlines()[-1]
-    'SELECT * { VALUES ?year { 2030 } }'
-    """
-    values = dict(values or {})
-    unknown = sorted(set(values) - set(query.params))
-    if unknown:
-        known = ", ".join(sorted(query.params)) or "none"
+    body = "\n".join(
+        line for line in sparql.splitlines() if not re.match(r"^\s*(#|PREFIX\b|BASE\b)", line, re.IGNORECASE)
+    )
+    if _UPDATE_RE.search(body) and not _FORM_RE.search(body.split("{", 1)[0]):
         raise PolicyKGError(
-            f"query {query.name} has no parameter {', '.join(unknown)} (its parameters: {known})",
+            "updates are refused: policykg query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)",
             exit_code=EXIT_USAGE,
         )
-    text = query.text
-    for name, default in query.params.items():
-        term = format_term(values.get(name, default))
-        pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}")
-        if not pattern.search(text):
+
+
+def query_form(sparql: str) -> str:
+    """``select``, ``ask`` or ``graph``, from the first query keyword after the prologue.
+
+    >>> query_form("PREFIX e: <http://e/> CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'graph'
+    """
+    body = "\n".join(line.split("#", 1)[0] if "<" not in line else line for line in sparql.splitlines())
+    match = _FORM_RE.search(re.sub(r"PREFIX\s+\S*\s*<[^>]*>", " ", body, flags=re.IGNORECASE))
+    if not match:
+        return "select"
+    return {"SELECT": "select", "ASK": "ask"}.get(match.group(1).upper(), "graph")
+
+
+class EmbeddedEngine:
+    """Queries on an Oxigraph store in this process, over the union of its graphs."""
+
+    def __init__(self, store: ox.Store, where: str = "query", prologue_lines: int = 0) -> None:
+        self.store = store
+        self.where = where
+        self.prologue_lines = prologue_lines
+
+    def _run(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        refuse_updates(sparql)
+        try:
+            return self.store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise syntax_error(self.where, error, self.prologue_lines) from None
+
+    def answer(self, sparql: str) -> Answer:
+        result = self._run(sparql)
+        if isinstance(result, ox.QueryTriples):
+            lines = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+            return Answer("graph", triples=lines)
+        return Answer.from_json(json.loads(result.serialize(format=ox.QueryResultsFormat.JSON)))
+
+    def serialize(self, sparql: str, fmt: str) -> bytes:
+        result = self._run(sparql)
+        if isinstance(result, ox.QueryTriples):
+            if fmt not in GRAPH_FORMATS:
+                raise PolicyKGError(
+                    f"a CONSTRUCT or DESCRIBE answer is RDF: use --format turtle or ntriples, not {fmt}",
+                    exit_code=EXIT_USAGE,
+                )
+            return ox.serialize(result, format=GRAPH_FORMATS[fmt][1]) or b""
+        if fmt not in RESULT_FORMATS:
             raise PolicyKGError(
-                f"query {query.name} declares parameter {name} but has no 'VALUES ?{name} {{ … }}'"
+                f"a SELECT or ASK answer is a table: use --format table, csv, tsv, json or xml, not {fmt}",
+                exit_code=EXIT_USAGE,
             )
-        replacement = f"VALUES ?{name} {{ {term} }}"
-        text = pattern.sub(lambda _m, replacement=replacement: replacement, text)
-    return text
+        return result.serialize(format=RESULT_FORMATS[fmt][1])
 
 
-def results_as_rows(srj: dict) -> list[tuple]:
-    """Rows of a SPARQL 1.1 JSON result (https://www.w3.org/TR/sparql11-results-json/), comparable by value.
+class EndpointEngine:
+    """Queries on any SPARQL 1.1 Protocol endpoint, through SPARQLWrapper."""
 
-    >>> results_as_rows({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}})
-    [(('x', 'literal', '1', None, None),)]
+    def __init__(
+        self, url: str, timeout: float = 30.0, where: str = "query", prologue_lines: int = 0
+    ) -> None:
+        if not re.match(r"^https?://", url):
+            raise PolicyKGError(f"--endpoint must be an http(s) URL, not {url!r}", exit_code=EXIT_USAGE)
+        self.url = url
+        self.timeout = timeout
+        self.where = where
+        self.prologue_lines = prologue_lines
+
+    def _request(self, sparql: str, accept: str) -> tuple[bytes, str]:
+        from SPARQLWrapper import SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        refuse_updates(sparql)
+        check_syntax(sparql, self.where, self.prologue_lines)
+        client = SPARQLWrapper(self.url)
+        client.setQuery(sparql)
+        client.setMethod("POST")
+        client.setTimeout(int(max(1, self.timeout)))
+        client.setOnlyConneg(True)
+        client.addCustomHttpHeader("Accept", accept)
+        try:
+            response = client.query().response
+            return response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace").strip().splitlines()
+            reason = f": {detail[0][:200]}" if detail else ""
+            raise PolicyKGError(f"the endpoint {self.url} answered HTTP {error.code}{reason}") from None
+        except SPARQLWrapperException as error:
+            message = str(error).strip().splitlines()[0][:200]
+            raise PolicyKGError(f"the endpoint {self.url} refused the query: {message}") from None
+        except TimeoutError:
+            raise PolicyKGError(f"the endpoint {self.url} did not answer within {self.timeout:g} s") from None
+        except urllib.error.URLError as error:
+            reason = error.reason
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise PolicyKGError(
+                    f"the endpoint {self.url} did not answer within {self.timeout:g} s"
+                ) from None
+            raise PolicyKGError(f"cannot reach the endpoint {self.url}: {reason}") from None
+        except (ConnectionError, OSError) as error:
+            raise PolicyKGError(f"cannot reach the endpoint {self.url}: {error}") from None
+
+    def answer(self, sparql: str) -> Answer:
+        if query_form(sparql) == "graph":
+            body, _type = self._request(sparql, "application/n-triples")
+            triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            return Answer("graph", triples=[f"{t} ." for t in triples])
+        body, _type = self._request(sparql, RESULT_FORMATS["json"][0])
+        try:
+            return Answer.from_json(json.loads(body))
+        except (ValueError, KeyError) as error:
+            raise PolicyKGError(
+                f"the endpoint {self.url} did not answer with SPARQL JSON results: {error}"
+            ) from None
+
+    def serialize(self, sparql: str, fmt: str) -> bytes:
+        graph = query_form(sparql) == "graph"
+        formats = GRAPH_FORMATS if graph else RESULT_FORMATS
+        if fmt not in formats:
+            kinds = "turtle or ntriples" if graph else "table, csv, tsv, json or xml"
+            raise PolicyKGError(
+                f"this query's answer needs --format {kinds}, not {fmt}", exit_code=EXIT_USAGE
+            )
+        body, _type = self._request(sparql, formats[fmt][0])
+        return body
+
+
+def check_syntax(sparql: str, where: str, prologue_lines: int = 0) -> None:
+    """Parse the query locally (on an empty store), so a syntax error says where before any request."""
+    try:
+        ox.Store().query(sparql)
+    except SyntaxError as error:
+        raise syntax_error(where, error, prologue_lines) from None
+
+
+def syntax_error(where: str, error: SyntaxError, prologue_lines: int = 0) -> PolicyKGError:
+    """A SPARQL syntax error with its line and column in the query as the person wrote it."""
+    return PolicyKGError("the query is not valid SPARQL", [syntax_problem(where, error, prologue_lines)])
+
+
+def find_query(project: Project, name: str) -> QueryFile:
+    """A library query by name (``overlaps/institutions-across-priorities``), or a ``.rq`` file by path.
+
+    An unknown name fails with the closest names in the library.
     """
-    if "boolean" in srj:
-        return [(("boolean", srj["boolean"]),)]
-    names = srj["head"]["vars"]
-    rows = []
-    for binding in srj["results"]["bindings"]:
-        row = []
-        for name in names:
-            term = binding.get(name)
-            if term is None:
-                row.append((name, None, None, None, None))
-                continue
-            kind = "bnode" if term["type"] == "bnode" else term["type"].replace("typed-literal", "literal")
-            datatype = term.get("datatype")
-            if datatype == "http://www.w3.org/2001/XMLSchema#string":
-                datatype = None
-            value = "_" if kind == "bnode" else term["value"]
-            row.append((name, kind, value, term.get("xml:lang"), datatype))
-        rows.append(tuple(row))
-    return rows
+    path = Path(name)
+    if name.endswith(".rq") and path.is_file():
+        return read_query(path, path.stem)
+    library = {q.name: q for q in list_queries(project.queries_dir)}
+    if name in library:
+        return library[name]
+    by_stem = [q for q in library.values() if q.name.rsplit("/", 1)[-1] == name]
+    if len(by_stem) == 1:
+        return by_stem[0]
+    if name.endswith(".rq"):
+        raise PolicyKGError(f"no query file {name}", exit_code=EXIT_USAGE)
+    close = difflib.get_close_matches(name, list(library), n=3, cutoff=0.4) or difflib.get_close_matches(
+        name, [q.rsplit("/", 1)[-1] for q in library], n=3, cutoff=0.4
+    )
+    hint = f"; did you mean {', '.join(close)}?" if close else "; policykg queries lists them"
+    raise PolicyKGError(
+        f"no query named {name!r} in {project.relative(project.queries_dir)}/{hint}", exit_code=EXIT_USAGE
+    )
 
 
-def is_ordered(text: str) -> bool:
-    """Whether a query's answer has an order that comparisons must respect (an outer ORDER BY).
+def prepare(query: QueryFile, values: dict[str, str] | None = None) -> tuple[str, int]:
+    """The full SPARQL text of a library query and how many prologue lines precede the file's own."""
+    prologue = sparql_prologue()
+    return query.sparql(values), prologue.count("\n")
 
-    >>> is_ordered("SELECT * { ?s ?p ?o } ORDER BY ?s"), is_ordered("SELECT * { ?s ?p ?o }")
-    (True, False)
-    """
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    return re.search(r"\}\s*(GROUP\s+BY[^}]*)?(HAVING[^}]*)?ORDER\s+BY", body, re.IGNORECASE) is not None
+
+def open_engine(
+    project: Project | None,
+    endpoint: str | None,
+    *,
+    where: str = "query",
+    prologue_lines: int = 0,
+    timeout: float = 30.0,
+) -> Engine:
+    """The engine to run on: the endpoint when given, else the project's graph in the embedded store."""
+    if endpoint:
+        return EndpointEngine(endpoint, timeout=timeout, where=where, prologue_lines=prologue_lines)
+    from .load import load_project
+
+    if project is None:
+        raise PolicyKGError("no project to query: pass --root or --endpoint", exit_code=EXIT_USAGE)
+    return EmbeddedEngine(load_project(project).store, where=where, prologue_lines=prologue_lines)
+
+
+def run_library(engine: Engine, project: Project) -> dict[str, Answer]:
+    """Run every query of the library (checks included) with its defaults; answers by name."""
+    answers = {}
+    for query in list_queries(project.queries_dir):
+        sparql, _lines = prepare(query)
+        answers[query.name] = engine.answer(sparql)
+    return answers

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import rdflib
+import rdflib.collection
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from .errors import PolicyKGError, Problem
+from .library import list_queries, syntax_problem
 from .load import LoadedGraph, parse_problem, to_rdflib
 from .namespaces import shorten, sparql_prologue
-from .query import list_queries, syntax_problem
 
 
 @dataclass
@@ -63,19 +64,54 @@ def problem_for(
 
 @dataclass(frozen=True)
 class ShapeResult:
-    """One SHACL validation result: the focus node, the path, the message and the offending value."""
+    """One SHACL validation result: the focus node, the path (as text), the message and the offending value."""
 
     focus: rdflib.term.Node
-    path: rdflib.term.Node | None
+    path: str | None
     message: str
     value: rdflib.term.Node | None
 
 
+def render_path(graph: rdflib.Graph, path: rdflib.term.Node) -> str:
+    """A SHACL property path (https://www.w3.org/TR/shacl/#property-paths) in SPARQL path syntax.
+
+    >>> g = rdflib.Graph().parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . "
+    ...     "@prefix pkg: <https://w3id.org/policykg/def#> . "
+    ...     "pkg:x pkg:p [ sh:inversePath pkg:hasPriority ] , [ sh:alternativePath ( pkg:a pkg:b ) ] .",
+    ...     format="turtle")
+    >>> p = rdflib.URIRef("https://w3id.org/policykg/def#p")
+    >>> sorted(render_path(g, o) for o in g.objects(None, p))
+    ['(pkg:a|pkg:b)', '^pkg:hasPriority']
+    """
+    if isinstance(path, rdflib.URIRef):
+        return shorten(str(path))
+    for predicate, template in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return template.format(render_path(graph, inner))
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return (
+            "("
+            + "|".join(render_path(graph, p) for p in rdflib.collection.Collection(graph, alternatives))
+            + ")"
+        )
+    if graph.value(path, rdflib.RDF.first) is not None:
+        return "/".join(render_path(graph, p) for p in rdflib.collection.Collection(graph, path))
+    return "?"
+
+
 def check_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> list[ShapeResult]:
-    """Validate ``data`` against ``shapes`` with pySHACL and return every result.
+    """Validate ``data`` against ``shapes`` with pySHACL and return every top-level result.
 
     ``data`` must include the ontology, so that sh:targetClass and sh:class see rdfs:subClassOf
-    (https://www.w3.org/TR/shacl/#targetClass).
+    (https://www.w3.org/TR/shacl/#targetClass). Where a result comes from a nested shape (sh:node), the
+    messages of the nested results are added to its own.
     """
     _conforms, report, _text = shacl_validate(
         data,
@@ -87,14 +123,27 @@ def check_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> list[ShapeResult]:
         advanced=True,
     )
     results = []
-    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+    for result in report.objects(None, SH.result):
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
         shape = report.value(result, SH.sourceShape)
+        message = messages[0] if messages else "violates " + shorten(str(shape))
+        details = sorted(
+            {
+                str(m)
+                for detail in report.objects(result, SH.detail)
+                for m in report.objects(detail, SH.resultMessage)
+            }
+        )
+        if details:
+            message += ": " + "; ".join(details)
+        path = report.value(result, SH.resultPath)
         results.append(
             ShapeResult(
                 report.value(result, SH.focusNode),
-                report.value(result, SH.resultPath),
-                messages[0] if messages else "violates " + shorten(str(shape)),
+                None
+                if path is None
+                else render_path(report if (path, None, None) in report else shapes, path),
+                message,
                 report.value(result, SH.value),
             )
         )
@@ -112,8 +161,7 @@ def run_shapes(loaded: LoadedGraph) -> tuple[list[Problem], int]:
             shown = value.n3() if isinstance(value, rdflib.Literal) else shorten(str(value))
             message += f" (value {shown})"
         focus = str(result.focus) if isinstance(result.focus, rdflib.URIRef) else None
-        path = shorten(str(result.path)) if isinstance(result.path, rdflib.URIRef) else None
-        problems.append(problem_for(loaded, "shapes", focus, message, path))
+        problems.append(problem_for(loaded, "shapes", focus, message, result.path))
     n_shapes = len(set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)))
     return sorted(set(problems)), n_shapes
 

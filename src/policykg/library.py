@@ -1,0 +1,191 @@
+"""The query library: SPARQL 1.1 files with a header that people and tools both read.
+
+A query file starts with comment lines ``# key: value`` (title, description, question-nl, question-en,
+category, and ``param`` lines ``# param: name = default — what it is``), then the query
+(https://www.w3.org/TR/sparql11-query/). Every query is run with the PREFIX lines of
+:data:`policykg.namespaces.PREFIXES` in front of it, so a file need not repeat them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import EXIT_USAGE, PolicyKGError, Problem
+from .namespaces import PREFIXES, sparql_prologue
+
+_HEADER_RE = re.compile(r"^#\s*([\w-]+)\s*:\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class QueryFile:
+    """One query of the library with its header."""
+
+    name: str
+    path: Path
+    text: str
+    header: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+    param_help: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.header.get("title", self.name)
+
+    @property
+    def description(self) -> str:
+        return self.header.get("description", "")
+
+    @property
+    def category(self) -> str:
+        return self.header.get("category", self.name.split("/")[0] if "/" in self.name else "")
+
+    def sparql(self, values: dict[str, str] | None = None) -> str:
+        """The query with the standard prefixes in front of it and its parameters bound."""
+        return sparql_prologue() + bind_params(self, values)
+
+
+def parse_header(text: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Read the ``# key: value`` lines at the top of a query: the header, parameter defaults and help.
+
+    >>> header, params, helps = parse_header("# title: Budget\\n# param: year = 2026 — the year\\nSELECT * {}")
+    >>> header["title"], params, helps
+    ('Budget', {'year': '2026'}, {'year': 'the year'})
+    """
+    header: dict[str, str] = {}
+    params: dict[str, str] = {}
+    helps: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = _HEADER_RE.match(line)
+        if not match:
+            continue
+        key, value = match.group(1).lower(), match.group(2)
+        if key == "param":
+            name, _, rest = value.partition("=")
+            default, help_text = (re.split(r"\s+[—-]+\s+", rest.strip(), maxsplit=1) + [""])[:2]
+            params[name.strip()] = default.strip()
+            helps[name.strip()] = help_text.strip()
+        elif key in header:
+            header[key] += " " + value
+        else:
+            header[key] = value
+    return header, params, helps
+
+
+def read_query(path: Path, name: str | None = None) -> QueryFile:
+    """Read one query file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PolicyKGError(f"cannot read query {path}: {error.strerror}") from None
+    header, params, helps = parse_header(text)
+    return QueryFile(name or path.stem, path, text, header, params, helps)
+
+
+def list_queries(folder: Path) -> list[QueryFile]:
+    """Every ``.rq`` file below ``folder``, named by its path without the extension."""
+    if not folder.is_dir():
+        return []
+    return [
+        read_query(p, p.relative_to(folder).with_suffix("").as_posix()) for p in sorted(folder.rglob("*.rq"))
+    ]
+
+
+def syntax_problem(where: str, error: SyntaxError, prologue_lines: int = 0) -> Problem:
+    """A SPARQL syntax error as a Problem, its line counted in the file rather than in the prologue."""
+    line = error.lineno - prologue_lines if error.lineno else None
+    message = re.sub(r"^Parser error (at|between) .*?: ", "", str(error.msg))
+    return Problem(where, message, line=line, column=error.offset)
+
+
+def format_term(value: str) -> str:
+    """A parameter value as a SPARQL term: an IRI, a prefixed name, a number, or else a string.
+
+    >>> format_term("https://w3id.org/policykg/id/x"), format_term("pkg:Law"), format_term("12")
+    ('<https://w3id.org/policykg/id/x>', 'pkg:Law', '12')
+    >>> format_term('say "hi"')
+    '"say \\\\"hi\\\\""'
+    """
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return value
+    if re.match(r"^(https?|urn|file):\S+$", value):
+        return f"<{value}>"
+    prefix = value.split(":", 1)[0]
+    if ":" in value and prefix in PREFIXES and " " not in value:
+        return value
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", value):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def bind_params(query: QueryFile, values: dict[str, str] | None = None) -> str:
+    """The query's text with each parameter's ``VALUES ?name { … }`` set to the given value or its default.
+
+    >>> q = QueryFile("x", Path("x.rq"), "# param: year = 2026\\nSELECT * { VALUES ?year { 2026 } }",
+    ...               {}, {"year": "2026"})
+    >>> bind_params(q, {"year": "2030"}).splitlines()[-1]
+    'SELECT * { VALUES ?year { 2030 } }'
+    """
+    values = dict(values or {})
+    unknown = sorted(set(values) - set(query.params))
+    if unknown:
+        known = ", ".join(sorted(query.params)) or "none"
+        raise PolicyKGError(
+            f"query {query.name} has no parameter {', '.join(unknown)} (its parameters: {known})",
+            exit_code=EXIT_USAGE,
+        )
+    text = query.text
+    for name, default in query.params.items():
+        term = format_term(values.get(name, default))
+        pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}")
+        if not pattern.search(text):
+            raise PolicyKGError(
+                f"query {query.name} declares parameter {name} but has no 'VALUES ?{name} {{ … }}'"
+            )
+        replacement = f"VALUES ?{name} {{ {term} }}"
+        text = pattern.sub(lambda _m, replacement=replacement: replacement, text)
+    return text
+
+
+def results_as_rows(srj: dict) -> list[tuple]:
+    """Rows of a SPARQL 1.1 JSON result (https://www.w3.org/TR/sparql11-results-json/), comparable by value.
+
+    >>> results_as_rows({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}})
+    [(('x', 'literal', '1', None, None),)]
+    """
+    if "boolean" in srj:
+        return [(("boolean", srj["boolean"]),)]
+    names = srj["head"]["vars"]
+    rows = []
+    for binding in srj["results"]["bindings"]:
+        row = []
+        for name in names:
+            term = binding.get(name)
+            if term is None:
+                row.append((name, None, None, None, None))
+                continue
+            kind = "bnode" if term["type"] == "bnode" else term["type"].replace("typed-literal", "literal")
+            datatype = term.get("datatype")
+            if datatype == "http://www.w3.org/2001/XMLSchema#string":
+                datatype = None
+            value = "_" if kind == "bnode" else term["value"]
+            row.append((name, kind, value, term.get("xml:lang"), datatype))
+        rows.append(tuple(row))
+    return rows
+
+
+def is_ordered(text: str) -> bool:
+    """Whether a query's answer has an order that comparisons must respect (an outer ORDER BY).
+
+    >>> is_ordered("SELECT * { ?s ?p ?o } ORDER BY ?s"), is_ordered("SELECT * { ?s ?p ?o }")
+    (True, False)
+    """
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    return re.search(r"\}\s*(GROUP\s+BY[^}]*)?(HAVING[^}]*)?ORDER\s+BY", body, re.IGNORECASE) is not None
