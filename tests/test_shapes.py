@@ -33,7 +33,9 @@ def expectations(path: Path) -> set[tuple[str, str, str]]:
     expected = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# expect:"):
-            focus, shape_path, message = (part.strip() for part in line[len("# expect:") :].split("|"))
+            focus, rest = line[len("# expect:") :].split("|", 1)
+            shape_path, message = (part.strip() for part in rest.rsplit("|", 1))
+            focus = focus.strip()
             expected.add((focus.strip("<>"), shape_path, message))
     return expected
 

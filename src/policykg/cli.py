@@ -118,7 +118,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if args.format == "table":
         answer = engine.answer(sparql)
         labels = fetch_labels(engine, answer_iris(answer), args.lang) if not args.no_labels else {}
-        print(format_table(answer, labels))
+        print(format_table(answer, labels, width=args.width))
     else:
         sys.stdout.buffer.write(engine.serialize(sparql, args.format))
         sys.stdout.flush()
@@ -265,6 +265,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", choices=["en", "nl"], default="en", help="the language of labels in the table")
     p.add_argument("--no-labels", action="store_true", help="show IRIs only in the table")
+    p.add_argument(
+        "--width",
+        type=int,
+        metavar="COLUMNS",
+        help="the table's width (default: the terminal's, else $COLUMNS, else 120)",
+    )
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser(

@@ -98,9 +98,13 @@ def list_queries(folder: Path) -> list[QueryFile]:
 
 def syntax_problem(where: str, error: SyntaxError, prologue_lines: int = 0) -> Problem:
     """A SPARQL syntax error as a Problem, its line counted in the file rather than in the prologue."""
-    line = error.lineno - prologue_lines if error.lineno else None
-    message = re.sub(r"^Parser error (at|between) .*?: ", "", str(error.msg))
-    return Problem(where, message, line=line, column=error.offset)
+    message = str(error.msg if error.msg else error)
+    line, column = error.lineno, error.offset
+    located = re.match(r"^error at (\d+):(\d+): ", message)
+    if located:
+        line, column = int(located.group(1)), int(located.group(2))
+    message = re.sub(r"^(Parser error (at|between) .*?|error at \d+:\d+): ", "", message)
+    return Problem(where, message, line=line - prologue_lines if line else None, column=column)
 
 
 def format_term(value: str) -> str:

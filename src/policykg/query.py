@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from .errors import EXIT_USAGE, PolicyKGError
 from .library import QueryFile, list_queries, read_query, syntax_problem
-from .namespaces import sparql_prologue
+from .namespaces import PREFIXES, sparql_prologue
 from .project import Project
 
 RESULT_FORMATS = {
@@ -37,6 +37,15 @@ _UPDATE_RE = re.compile(
     r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE | re.MULTILINE
 )
 _FORM_RE = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_HTTP_CODES = {
+    "QueryBadFormed": 400,
+    "Unauthorized": 401,
+    "EndPointNotFound": 404,
+    "URITooLong": 414,
+    "EndPointInternalError": 500,
+}
+"""The HTTP status behind each SPARQLWrapper exception."""
+_QUERY_TYPES = {"SELECT": "SELECT", "ASK": "ASK", "CONSTRUCT": "CONSTRUCT", "DESCRIBE": "DESCRIBE"}
 
 
 @dataclass
@@ -92,17 +101,25 @@ def refuse_updates(sparql: str) -> None:
         )
 
 
+def query_form_of(sparql: str) -> str:
+    """The query form keyword: SELECT, ASK, CONSTRUCT or DESCRIBE (comments and prefixes ignored).
+
+    >>> query_form_of("# description: what to address\\nPREFIX e: <http://e/#>\\nSELECT * { ?s ?p ?o }")
+    'SELECT'
+    """
+    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+    body = re.sub(r"(PREFIX\s+\S*\s*|BASE\s*)<[^>]*>", " ", body, flags=re.IGNORECASE)
+    match = _FORM_RE.search(body)
+    return match.group(1).upper() if match else "SELECT"
+
+
 def query_form(sparql: str) -> str:
     """``select``, ``ask`` or ``graph``, from the first query keyword after the prologue.
 
     >>> query_form("PREFIX e: <http://e/> CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     'graph'
     """
-    body = "\n".join(line.split("#", 1)[0] if "<" not in line else line for line in sparql.splitlines())
-    match = _FORM_RE.search(re.sub(r"PREFIX\s+\S*\s*<[^>]*>", " ", body, flags=re.IGNORECASE))
-    if not match:
-        return "select"
-    return {"SELECT": "select", "ASK": "ask"}.get(match.group(1).upper(), "graph")
+    return {"SELECT": "select", "ASK": "ask"}.get(query_form_of(sparql), "graph")
 
 
 class EmbeddedEngine:
@@ -135,7 +152,8 @@ class EmbeddedEngine:
                     f"a CONSTRUCT or DESCRIBE answer is RDF: use --format turtle or ntriples, not {fmt}",
                     exit_code=EXIT_USAGE,
                 )
-            return ox.serialize(result, format=GRAPH_FORMATS[fmt][1]) or b""
+            prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"} if fmt == "turtle" else None
+            return ox.serialize(result, format=GRAPH_FORMATS[fmt][1], prefixes=prefixes) or b""
         if fmt not in RESULT_FORMATS:
             raise PolicyKGError(
                 f"a SELECT or ASK answer is a table: use --format table, csv, tsv, json or xml, not {fmt}",
@@ -165,6 +183,9 @@ class EndpointEngine:
         check_syntax(sparql, self.where, self.prologue_lines)
         client = SPARQLWrapper(self.url)
         client.setQuery(sparql)
+        # SPARQLWrapper guesses the query form from keywords, and words in comments can fool it
+        # ("address" reads as ADD, an update); the form is known here, so say it.
+        client.queryType = _QUERY_TYPES[query_form_of(sparql)]
         client.setMethod("POST")
         client.setTimeout(int(max(1, self.timeout)))
         client.setOnlyConneg(True)
@@ -177,6 +198,11 @@ class EndpointEngine:
             reason = f": {detail[0][:200]}" if detail else ""
             raise PolicyKGError(f"the endpoint {self.url} answered HTTP {error.code}{reason}") from None
         except SPARQLWrapperException as error:
+            code = _HTTP_CODES.get(type(error).__name__)
+            detail = str(error).split("Response:", 1)[-1].strip().splitlines()
+            reason = f": {detail[0][:200]}" if len(detail) and "Response:" in str(error) else ""
+            if code:
+                raise PolicyKGError(f"the endpoint {self.url} answered HTTP {code}{reason}") from None
             message = str(error).strip().splitlines()[0][:200]
             raise PolicyKGError(f"the endpoint {self.url} refused the query: {message}") from None
         except TimeoutError:

@@ -7,6 +7,7 @@ Machine formats (the W3C SPARQL results formats and RDF) come straight from the 
 from __future__ import annotations
 
 import shutil
+import sys
 
 from .namespaces import PREFIXES, shorten
 from .query import Answer, Engine
@@ -71,7 +72,10 @@ def fit(widths: list[int], total: int) -> list[int]:
 
 
 def format_table(answer: Answer, labels: dict[str, str] | None = None, width: int | None = None) -> str:
-    """The answer as an aligned text table that fits ``width`` columns (default: the terminal's)."""
+    """The answer as an aligned text table that fits ``width`` columns.
+
+    Without ``width`` it fits the terminal when writing to one, and keeps every value whole otherwise.
+    """
     labels = labels or {}
     if answer.kind == "ask":
         return "yes" if answer.boolean else "no"
@@ -82,8 +86,10 @@ def format_table(answer: Answer, labels: dict[str, str] | None = None, width: in
     else:
         header = answer.variables
         rows = [[render_cell(row.get(v), labels) for v in header] for row in answer.rows]
-    width = width or shutil.get_terminal_size((120, 24)).columns
-    widths = fit([max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)], width)
+    natural = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    if width is None and sys.stdout.isatty():
+        width = shutil.get_terminal_size((120, 24)).columns
+    widths = fit(natural, width) if width else natural
 
     def line(cells: list[str]) -> str:
         out = []
