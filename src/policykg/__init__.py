@@ -5,3 +5,7 @@ passage of its source text, SHACL shapes) into a validated graph and its build p
 """
 
 __version__ = "0.1.0"
+
+from .api import KnowledgeGraph, load
+
+__all__ = ["KnowledgeGraph", "load", "__version__"]
