@@ -15,6 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .analyze import analyze_graph, write_report
 from .errors import PolicyKGError
 from .load import SOURCES_GRAPH, LoadedGraph, load_project
 from .namespaces import PREFIXES
@@ -118,10 +119,12 @@ def build_project(project: Project) -> BuildResult:
     summary["sources"] = [
         q.subject.value for q in loaded.store.quads_for_pattern(None, None, None, SOURCES_GRAPH)
     ]
+    report = analyze_graph(loaded)
     with staged_directory(project.dist_dir) as staged:
         files = write_graph(loaded, staged)
+        files += write_report(report, staged / "analysis")
         summary_file = staged / "summary.json"
         summary_file.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         files.append(summary_file)
     dist = project.dist_dir
-    return BuildResult(dist, [dist / f.name for f in files], summary)
+    return BuildResult(dist, [dist / f.relative_to(staged) for f in files], summary)

@@ -169,6 +169,24 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .analyze import analyze_graph, summarize_report, write_report
+    from .load import load_project
+    from .output import staged_directory
+
+    project = find_project(args.root)
+    report = analyze_graph(load_project(project))
+    target = Path(args.out) if args.out else project.dist_dir / "analysis"
+    with staged_directory(target) as staged:
+        files = write_report(report, staged)
+    print(summarize_report(report))
+    for path in files:
+        print(f"  {project.relative(target / path.name)}")
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(
@@ -272,6 +290,16 @@ def make_parser() -> argparse.ArgumentParser:
         help="the table's width (default: the terminal's, else $COLUMNS, else 120)",
     )
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser(
+        "analyze",
+        help="report on overlaps and dependencies (Markdown, HTML, JSON)",
+        description="Project the graph into networkx graphs and report what bridges the priorities, which "
+        "priorities are most entangled, dependency cycles and chains, what stalls if something stalls, and "
+        "groups of interventions that belong together; every finding cites its passages.",
+    )
+    p.add_argument("--out", metavar="DIR", help="where to write the report (default: dist/analysis)")
+    p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser(
         "queries",
