@@ -17,7 +17,11 @@ BUDGET = "graphs/kernboodschap-digitalisering/budget.ttl"
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def edit(project: Project, name: str, old: str, new: str, count: int = 1) -> None:

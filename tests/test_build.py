@@ -20,12 +20,15 @@ def test_build_writes_graph_and_summary(scratch: Project, loaded: LoadedGraph) -
     result = run_cli("build", root=scratch.root)
     assert result.returncode == 0, result.stderr
     dist = scratch.dist_dir
-    assert {p.name for p in dist.iterdir()} == {
+    assert {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()} == {
         "policykg.ttl",
         "policykg.nt",
         "policykg.jsonld",
         "context.jsonld",
         "summary.json",
+        "analysis/report.json",
+        "analysis/report.md",
+        "analysis/report.html",
     }
     n = len(loaded)
     assert parse_count(dist / "policykg.ttl", ox.RdfFormat.TURTLE) == n
@@ -46,6 +49,10 @@ def test_build_is_reproducible(scratch: Project) -> None:
     for _ in range(2):
         assert run_cli("build", root=scratch.root).returncode == 0
         digests.append(
-            {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(scratch.dist_dir.iterdir())}
+            {
+                str(p.relative_to(scratch.dist_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(scratch.dist_dir.rglob("*"))
+                if p.is_file()
+            }
         )
     assert digests[0] == digests[1]

@@ -61,7 +61,7 @@ def fit(widths: list[int], total: int) -> list[int]:
     """Shrink the widest columns until the row fits ``total`` characters (2 between columns).
 
     >>> fit([10, 50, 5], 40)
-    [10, 22, 5]
+    [10, 21, 5]
     """
     widths = list(widths)
     budget = total - 2 * (len(widths) - 1)
