@@ -39,6 +39,7 @@ fmt: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-run
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_queries.py
 
 clean:
 	rm -rf dist .pytest_cache
