@@ -23,6 +23,7 @@ from .output import staged_directory
 from .project import Project
 from .stats import compute_stats
 from .validate import validate_graph
+from .views import write_views
 
 GRAPH_NAME = "policykg"
 """The stem of the merged graph's files in ``dist/``."""
@@ -106,7 +107,7 @@ def write_graph(loaded: LoadedGraph, folder: Path) -> list[Path]:
     return [turtle, ntriples, jsonld, context]
 
 
-def build_project(project: Project) -> BuildResult:
+def build_project(project: Project, *, with_views: bool = True) -> BuildResult:
     """Load, validate and write ``dist/``; raise with every problem, leaving ``dist/`` as it was."""
     loaded = load_project(project)
     report = validate_graph(loaded)
@@ -123,6 +124,8 @@ def build_project(project: Project) -> BuildResult:
     with staged_directory(project.dist_dir) as staged:
         files = write_graph(loaded, staged)
         files += write_report(report, staged / "analysis")
+        if with_views:
+            files += write_views(loaded, staged / "views")[:1]
         summary_file = staged / "summary.json"
         summary_file.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         files.append(summary_file)

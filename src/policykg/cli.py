@@ -30,7 +30,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_project
 
     started = time.perf_counter()
-    result = build_project(project)
+    result = build_project(project, with_views=not args.no_views)
     summary = result.summary
     print(
         f"built {project.relative(result.dist)}/ in {time.perf_counter() - started:.2f} s: "
@@ -169,6 +169,22 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_views(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .load import load_project
+    from .output import staged_directory
+    from .views import write_views
+
+    project = find_project(args.root)
+    target = Path(args.out) if args.out else project.dist_dir / "views"
+    with staged_directory(target) as staged:
+        files = write_views(load_project(project), staged)
+    print(f"wrote {len(files) - 1} views and their index: {project.relative(target / 'index.html')}")
+    print("open it in a browser; it needs no server and loads nothing from elsewhere")
+    return EXIT_OK
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -209,6 +225,7 @@ def make_parser() -> argparse.ArgumentParser:
         "graph as Turtle, N-Triples and JSON-LD, and a summary. dist/ is replaced only when "
         "everything succeeds.",
     )
+    p.add_argument("--no-views", action="store_true", help="skip the views and charts (faster)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -290,6 +307,16 @@ def make_parser() -> argparse.ArgumentParser:
         help="the table's width (default: the terminal's, else $COLUMNS, else 120)",
     )
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser(
+        "views",
+        help="write interactive graph views and charts (HTML, SVG, PNG)",
+        description="Write dist/views/: an overview, one view per priority, the overlaps, the dependencies, "
+        "one view per institution and per law or strategy, an index with the budget charts. The pages open "
+        "from the file system and load nothing from elsewhere.",
+    )
+    p.add_argument("--out", metavar="DIR", help="where to write the views (default: dist/views)")
+    p.set_defaults(func=cmd_views)
 
     p = sub.add_parser(
         "analyze",

@@ -1,0 +1,161 @@
+// policykg view: draws one graph with vis-network, with a legend, filters, search and a language switch.
+// Text from the graph is only ever set with textContent, never parsed as HTML.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("graph-data").textContent);
+  var lang = data.lang || "en";
+  var hiddenKinds = {};
+  var hiddenRelations = {};
+
+  function el(tag, text, className) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (className) e.className = className;
+    return e;
+  }
+
+  function nodeTip(n) {
+    var d = el("div", null, "tip");
+    d.appendChild(el("strong", n.label_en));
+    if (n.label_nl !== n.label_en) d.appendChild(el("div", n.label_nl, "nl"));
+    d.appendChild(el("div", data.kinds[n.kind][lang] + " · " + data.kinds[n.kind][lang === "en" ? "nl" : "en"], "kind"));
+    if (n.note) d.appendChild(el("div", n.note, "note"));
+    return d;
+  }
+
+  function edgeTip(e) {
+    var d = el("div", null, "tip");
+    var relation = data.relations[e.relation];
+    d.appendChild(el("strong", relation.en + " · " + relation.nl));
+    var from = data.byId[e.from], to = data.byId[e.to];
+    d.appendChild(el("div", (from ? from.label_en : e.from) + " → " + (to ? to.label_en : e.to)));
+    if (e.note) d.appendChild(el("div", e.note, "note"));
+    if (e.quote) d.appendChild(el("blockquote", e.quote));
+    return d;
+  }
+
+  data.byId = {};
+  data.nodes.forEach(function (n) { data.byId[n.id] = n; });
+  var nodes = new vis.DataSet(data.nodes.map(function (n) {
+    var copy = Object.assign({}, n);
+    copy.label = lang === "nl" ? n.label_nl : n.label_en;
+    copy.title = nodeTip(n);
+    return copy;
+  }));
+  var edges = new vis.DataSet(data.edges.map(function (e, i) {
+    var copy = Object.assign({ id: "e" + i }, e);
+    copy.title = edgeTip(e);
+    return copy;
+  }));
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hiddenKinds[n.kind]; } });
+  var edgeView = new vis.DataView(edges, { filter: function (e) { return !hiddenRelations[e.relation]; } });
+  var container = document.getElementById("graph");
+  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
+
+  // Legend and filters: one checkbox per node kind and per relation present in this view.
+  function legendRow(list, key, label, swatch, hidden) {
+    var li = el("li");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.dataset.key = key;
+    box.addEventListener("change", function () {
+      if (box.checked) delete hidden[key]; else hidden[key] = true;
+      nodeView.refresh();
+      edgeView.refresh();
+      updateStatus();
+    });
+    var lab = el("label");
+    lab.appendChild(box);
+    lab.appendChild(swatch);
+    lab.appendChild(el("span", label));
+    li.appendChild(lab);
+    list.appendChild(li);
+  }
+  var kindList = document.getElementById("kinds");
+  data.presentKinds.forEach(function (k) {
+    var kind = data.kinds[k];
+    var sw = el("span", null, "swatch shape-" + kind.shape);
+    sw.style.background = kind.color;
+    legendRow(kindList, k, kind[lang], sw, hiddenKinds);
+  });
+  var relationList = document.getElementById("relations");
+  data.presentRelations.forEach(function (r) {
+    var rel = data.relations[r];
+    var sw = el("span", null, "line " + rel.style);
+    sw.style.borderColor = rel.color;
+    legendRow(relationList, r, rel[lang], sw, hiddenRelations);
+  });
+
+  // Search: highlight a node and its neighbours, dim the rest.
+  var search = document.getElementById("search");
+  var options = document.getElementById("labels");
+  data.nodes.forEach(function (n) {
+    options.appendChild(el("option", n.label_en));
+    if (n.label_nl !== n.label_en) options.appendChild(el("option", n.label_nl));
+  });
+  var status = document.getElementById("status");
+  var highlighted = [];
+  function updateStatus() {
+    var text = nodeView.length + " / " + nodes.length + " " + (lang === "nl" ? "knopen zichtbaar" : "nodes shown");
+    if (highlighted.length) text += " · " + highlighted.length + (lang === "nl" ? " gemarkeerd" : " highlighted");
+    status.textContent = text;
+  }
+  function clearHighlight() {
+    highlighted = [];
+    nodes.update(nodes.getIds().map(function (id) { return { id: id, opacity: 1 }; }));
+    network.unselectAll();
+    updateStatus();
+  }
+  function highlight(query) {
+    var q = query.trim().toLowerCase();
+    if (!q) { clearHighlight(); return; }
+    var match = data.nodes.filter(function (n) {
+      return n.label_en.toLowerCase() === q || n.label_nl.toLowerCase() === q;
+    })[0] || data.nodes.filter(function (n) {
+      return n.label_en.toLowerCase().indexOf(q) >= 0 || n.label_nl.toLowerCase().indexOf(q) >= 0;
+    })[0];
+    if (!match) { highlighted = []; status.textContent = lang === "nl" ? "niets gevonden" : "nothing found"; return; }
+    var ids = [match.id].concat(network.getConnectedNodes(match.id));
+    var keep = {};
+    ids.forEach(function (id) { keep[id] = true; });
+    nodes.update(nodes.getIds().map(function (id) { return { id: id, opacity: keep[id] ? 1 : 0.15 }; }));
+    network.selectNodes(ids);
+    network.focus(match.id, { scale: 1, animation: false });
+    highlighted = ids;
+    updateStatus();
+  }
+  search.addEventListener("change", function () { highlight(search.value); });
+  search.addEventListener("keydown", function (event) { if (event.key === "Enter") highlight(search.value); });
+  document.getElementById("clear").addEventListener("click", function () { search.value = ""; clearHighlight(); });
+
+  // Language switch for the labels drawn on the graph and in the legend.
+  document.querySelectorAll("input[name=lang]").forEach(function (radio) {
+    radio.checked = radio.value === lang;
+    radio.addEventListener("change", function () {
+      lang = radio.value;
+      nodes.update(data.nodes.map(function (n) { return { id: n.id, label: lang === "nl" ? n.label_nl : n.label_en }; }));
+      document.querySelectorAll("#kinds li span:last-child").forEach(function (span, i) {
+        span.textContent = data.kinds[data.presentKinds[i]][lang];
+      });
+      document.querySelectorAll("#relations li span:last-child").forEach(function (span, i) {
+        span.textContent = data.relations[data.presentRelations[i]][lang];
+      });
+      document.documentElement.lang = lang;
+      updateStatus();
+    });
+  });
+
+  updateStatus();
+  window.policykgView = {
+    network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
+    highlight: highlight, clearHighlight: clearHighlight,
+    highlighted: function () { return highlighted.slice(); },
+    ready: false
+  };
+  network.once("afterDrawing", function () {
+    window.policykgView.ready = true;
+    window.policykgView.drawnAt = performance.now();
+    document.body.setAttribute("data-ready", "1");
+  });
+})();

@@ -1,0 +1,169 @@
+"""Charts people would rather see than read: the budget per priority and period, its growth to the
+structural level, and how many interventions each institution takes part in across the priorities.
+
+Drawn with matplotlib as SVG (text as paths, so no font is fetched) and PNG, from the query library's
+answers; the same graph gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .library import read_query
+from .load import LoadedGraph
+
+PERIODS = ["2026", "2027", "2028", "2029", "2030", "structural"]
+COLOURS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
+
+INSTITUTION_PRIORITIES = """
+SELECT ?institution ?institutionLabel ?priorityLabel (COUNT(DISTINCT ?intervention) AS ?interventions) WHERE {
+  ?intervention pkg:involves ?institution ; pkg:underPriority ?priority .
+  ?institution rdfs:label ?institutionLabel . FILTER(LANG(?institutionLabel) = "en")
+  ?priority rdfs:label ?priorityLabel . FILTER(LANG(?priorityLabel) = "en")
+} GROUP BY ?institution ?institutionLabel ?priorityLabel
+"""
+
+
+def _library(loaded: LoadedGraph, name: str) -> list[dict[str, str]]:
+    query = read_query(loaded.project.queries_dir / f"{name}.rq", name)
+    return _select(loaded, query.sparql())
+
+
+def _select(loaded: LoadedGraph, sparql: str) -> list[dict[str, str]]:
+    from .namespaces import sparql_prologue
+
+    if not sparql.lstrip().upper().startswith("PREFIX"):
+        sparql = sparql_prologue() + sparql
+    solutions = loaded.query(sparql)
+    names = [v.value for v in solutions.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
+
+
+def _save(figure: Any, folder: Path, stem: str) -> tuple[str, str]:
+    svg, png = folder / f"{stem}.svg", folder / f"{stem}.png"
+    figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    figure.savefig(png, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
+    return svg.name, png.name
+
+
+def render_charts(loaded: LoadedGraph, folder: Path) -> tuple[list[dict[str, Any]], str]:
+    """Write the charts to ``folder``; return their descriptions (paths relative to its parent) and the
+    tables that go with them, as HTML."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.hashsalt": "policykg", "svg.fonttype": "path", "font.size": 10})
+    folder.mkdir(parents=True, exist_ok=True)
+    budget: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for row in _library(loaded, "budget/budget-by-priority-and-period"):
+        budget[row["priorityLabel"]][row["periodLabel"]] = Decimal(row["amount"])
+    priorities = sorted(budget, key=lambda p: -budget[p].get("structural", Decimal(0)))
+    charts = []
+
+    figure, axis = plt.subplots(figsize=(8, 4.2))
+    bottom = [0.0] * len(PERIODS)
+    for i, priority in enumerate(priorities):
+        values = [float(budget[priority].get(p, 0)) for p in PERIODS]
+        axis.bar(PERIODS, values, bottom=bottom, color=COLOURS[i % len(COLOURS)], label=priority)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    for x, total in enumerate(bottom):
+        axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=9)
+    axis.set_ylabel("€ million")
+    axis.set_title("Investment needed per priority and period")
+    axis.legend(frameon=False, fontsize=9, loc="upper left")
+    axis.spines[["top", "right"]].set_visible(False)
+    svg, png = _save(figure, folder, "budget-by-priority")
+    plt.close(figure)
+    charts.append(
+        {
+            "title": "Investment needed per priority and period",
+            "caption": "stacked bars in € million, 2026–2030 and the structural level; Digital Open Strategic "
+            "Autonomy has no figures of its own (they are woven into the other four)",
+            "svg": f"charts/{svg}",
+            "png": f"charts/{png}",
+            "width": 800,
+            "height": 420,
+        }
+    )
+
+    figure, axis = plt.subplots(figsize=(8, 4.2))
+    for i, priority in enumerate(priorities):
+        values = [float(budget[priority].get(p, 0)) for p in PERIODS]
+        axis.plot(PERIODS, values, marker="o", color=COLOURS[i % len(COLOURS)], label=priority)
+    axis.set_ylabel("€ million")
+    axis.set_title("From 2026 to the structural level")
+    axis.legend(frameon=False, fontsize=9)
+    axis.spines[["top", "right"]].set_visible(False)
+    svg, png = _save(figure, folder, "growth-to-structural")
+    plt.close(figure)
+    charts.append(
+        {
+            "title": "Growth to the structural level",
+            "caption": "each priority's amount per period in € million",
+            "svg": f"charts/{svg}",
+            "png": f"charts/{png}",
+            "width": 800,
+            "height": 420,
+        }
+    )
+
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in _select(loaded, INSTITUTION_PRIORITIES):
+        counts[row["institutionLabel"]][row["priorityLabel"]] = int(row["interventions"])
+    institutions = sorted(counts, key=lambda i: (sum(counts[i].values()), len(counts[i]), i))
+    all_priorities = sorted({p for c in counts.values() for p in c})
+    figure, axis = plt.subplots(figsize=(8, 0.32 * len(institutions) + 1.2))
+    left = [0] * len(institutions)
+    for i, priority in enumerate(all_priorities):
+        values = [counts[inst].get(priority, 0) for inst in institutions]
+        axis.barh(institutions, values, left=left, color=COLOURS[i % len(COLOURS)], label=priority)
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    axis.set_xlabel("interventions")
+    axis.set_title("Interventions each institution takes part in, by priority")
+    axis.legend(frameon=False, fontsize=8, loc="lower right")
+    axis.spines[["top", "right"]].set_visible(False)
+    svg, png = _save(figure, folder, "institutions")
+    plt.close(figure)
+    charts.append(
+        {
+            "title": "Who takes part",
+            "caption": "the number of interventions that involve each institution, coloured by priority",
+            "svg": f"charts/{svg}",
+            "png": f"charts/{png}",
+            "width": 800,
+            "height": int(100 * (0.32 * len(institutions) + 1.2)),
+        }
+    )
+    return charts, budget_tables(budget, priorities, _library(loaded, "budget/growth-to-structural"))
+
+
+def budget_tables(
+    budget: dict[str, dict[str, Decimal]], priorities: list[str], growth: list[dict[str, str]]
+) -> str:
+    """The budget table and the growth table, as HTML (every value escaped)."""
+    e = html.escape
+    rows = ["<table><caption>Investment needed per priority (€ million)</caption>"]
+    rows.append("<tr><th>priority</th>" + "".join(f"<th>{e(p)}</th>" for p in PERIODS) + "</tr>")
+    for priority in priorities:
+        rows.append(
+            f"<tr><td>{e(priority)}</td>"
+            + "".join(f"<td>{budget[priority].get(p, '–')}</td>" for p in PERIODS)
+            + "</tr>"
+        )
+    totals = [sum(budget[p].get(period, Decimal(0)) for p in priorities) for period in PERIODS]
+    rows.append("<tr><th>sum of the rows</th>" + "".join(f"<th>{t}</th>" for t in totals) + "</tr></table>")
+    rows.append("<table><caption>Growth from 2026 to the structural level</caption>")
+    rows.append("<tr><th>priority</th><th>2026</th><th>structural</th><th>growth</th><th>%</th></tr>")
+    for row in growth:
+        rows.append(
+            f"<tr><td>{e(row['priorityLabel'])}</td><td>{e(row['first'])}</td><td>{e(row['structural'])}</td>"
+            f"<td>{e(row['growth'])}</td><td>{e(row['growthPercent'])}</td></tr>"
+        )
+    rows.append("</table>")
+    return "\n".join(rows)

@@ -1,0 +1,659 @@
+"""Interactive views of the graph for strategists: pages that open from the file system, with no server.
+
+Each view is assembled with pyvis (nodes, edges, options) and laid out ahead with networkx, so nothing
+moves once drawn and the same graph gives the same picture. The page is our own template: vis-network and
+every script and style ship beside it in ``lib/``, and text from the graph reaches the page only as JSON
+data that the script sets with ``textContent`` (pyvis's own template writes titles as HTML and loads
+Bootstrap from a CDN).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+import networkx as nx
+from pyvis.network import Network
+
+from .library import read_query
+from .load import LoadedGraph
+from .namespaces import PKG, sparql_prologue
+
+ASSETS = Path(__file__).parent / "assets"
+
+KINDS: dict[str, dict[str, str]] = {
+    "priority": {"en": "Priority", "nl": "Opgave", "color": "#D55E00", "shape": "star", "class": "Priority"},
+    "intervention": {
+        "en": "Intervention",
+        "nl": "Interventie",
+        "color": "#0072B2",
+        "shape": "dot",
+        "class": "Intervention",
+    },
+    "institution": {
+        "en": "Institution",
+        "nl": "Instelling",
+        "color": "#009E73",
+        "shape": "square",
+        "class": "Institution",
+    },
+    "law": {"en": "Law", "nl": "Wet", "color": "#CC79A7", "shape": "triangle", "class": "Law"},
+    "strategy": {
+        "en": "Strategy",
+        "nl": "Strategie",
+        "color": "#E69F00",
+        "shape": "triangleDown",
+        "class": "Strategy",
+    },
+    "framework": {
+        "en": "Other framework",
+        "nl": "Ander kader",
+        "color": "#999999",
+        "shape": "diamond",
+        "class": "PolicyFramework",
+    },
+    "theme": {"en": "Theme", "nl": "Thema", "color": "#56B4E9", "shape": "hexagon", "class": "Theme"},
+    "target-group": {
+        "en": "Target group",
+        "nl": "Doelgroep",
+        "color": "#F0E442",
+        "shape": "ellipse",
+        "class": "TargetGroup",
+    },
+    "level": {
+        "en": "Intervention level",
+        "nl": "Interventieniveau",
+        "color": "#444444",
+        "shape": "diamond",
+        "class": "InterventionLevel",
+    },
+}
+"""Colour and shape per node kind (Okabe–Ito colours, safe for colour-blind readers)."""
+
+RELATIONS: dict[str, dict[str, str]] = {
+    "underPriority": {"en": "falls under", "nl": "valt onder", "color": "#D55E00", "style": "solid"},
+    "partOf": {"en": "is part of", "nl": "is onderdeel van", "color": "#0072B2", "style": "solid"},
+    "involves": {"en": "involves", "nl": "betrekt", "color": "#009E73", "style": "solid"},
+    "targets": {"en": "is for", "nl": "is voor", "color": "#B8A800", "style": "dotted"},
+    "refersTo": {"en": "refers to", "nl": "verwijst naar", "color": "#CC79A7", "style": "dashed"},
+    "implements": {"en": "implements", "nl": "voert uit", "color": "#CC79A7", "style": "solid"},
+    "enforces": {"en": "enforces", "nl": "handhaaft", "color": "#A0527F", "style": "solid"},
+    "buildsOn": {"en": "builds on", "nl": "bouwt voort op", "color": "#CC79A7", "style": "dotted"},
+    "addresses": {"en": "addresses", "nl": "gaat over", "color": "#56B4E9", "style": "dotted"},
+    "level": {"en": "at level", "nl": "op niveau", "color": "#444444", "style": "solid"},
+    "dependsOn-stated": {
+        "en": "depends on (stated)",
+        "nl": "hangt af van (in de tekst)",
+        "color": "#B22222",
+        "style": "solid",
+    },
+    "dependsOn-inferred": {
+        "en": "depends on (inferred)",
+        "nl": "hangt af van (afgeleid)",
+        "color": "#B22222",
+        "style": "dashed",
+    },
+    "shares": {
+        "en": "shares, via interventions",
+        "nl": "deelt, via interventies",
+        "color": "#777777",
+        "style": "solid",
+    },
+}
+"""Label, colour and line style per relation drawn."""
+
+_DASHES = {"solid": False, "dashed": [8, 6], "dotted": [2, 5]}
+
+NODES = """
+SELECT ?node ?class ?en ?nl WHERE {
+  VALUES ?class { pkg:Priority pkg:Intervention pkg:Institution pkg:Law pkg:Strategy pkg:PolicyFramework
+                  pkg:Theme pkg:TargetGroup pkg:InterventionLevel }
+  ?node a ?class .
+  OPTIONAL { ?node rdfs:label ?en . FILTER(LANG(?en) = "en") }
+  OPTIONAL { ?node rdfs:label ?nl . FILTER(LANG(?nl) = "nl") }
+}
+"""
+
+PASSAGES = "SELECT ?passage ?exact WHERE { ?passage a pkg:Passage ; oa:hasSelector/oa:exact ?exact . }"
+
+BASES = """
+SELECT ?from ?to ?basis ?comment WHERE {
+  ?r rdf:subject ?from ; rdf:predicate pkg:dependsOn ; rdf:object ?to ; pkg:basis/skos:notation ?basis .
+  OPTIONAL { ?r rdfs:comment ?comment . FILTER(LANG(?comment) = "en") }
+}
+"""
+
+BUDGETS = """
+SELECT ?priority (SUM(?amount) AS ?total) WHERE {
+  ?o qb:dataSet/qb:structure pkg:budgetStructure ; pkg:priority ?priority ; pkg:amount ?amount ;
+     pkg:period/pkg:year ?year .
+} GROUP BY ?priority
+"""
+
+STRATEGY_PRIORITIES = "SELECT ?p WHERE { ?s a pkg:Strategy ; pkg:hasPriority ?p . }"
+
+
+@dataclass
+class ViewNode:
+    """A resource as drawn: kind, labels in both languages, and a note for its tooltip."""
+
+    id: str
+    kind: str
+    label_en: str
+    label_nl: str
+    note: str = ""
+    budget: float = 0.0
+
+
+@dataclass
+class ViewEdge:
+    """A relation as drawn, with the passage that justifies it."""
+
+    source: str
+    target: str
+    relation: str
+    quote: str = ""
+    note: str = ""
+    weight: int = 1
+
+
+@dataclass
+class ViewData:
+    """Everything the views draw from, read from the store once."""
+
+    nodes: dict[str, ViewNode] = field(default_factory=dict)
+    edges: list[ViewEdge] = field(default_factory=list)
+
+
+@dataclass
+class View:
+    """One page: its file name, title, the sentence that says what it shows, and its graph."""
+
+    slug: str
+    title: str
+    description: str
+    group: str
+    nodes: list[str]
+    edges: list[ViewEdge]
+    layout: str = "spring"
+    directed: bool = False
+
+
+def _rows(loaded: LoadedGraph, query: str) -> list[dict[str, str]]:
+    solutions = loaded.query(sparql_prologue() + query)
+    names = [v.value for v in solutions.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
+
+
+def _clip(text: str, limit: int = 320) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def project_view_data(loaded: LoadedGraph) -> ViewData:
+    """Read the nodes, and every edge with its passage, using the library's ``provenance/edge-passages``."""
+    data = ViewData()
+    kind_of_class = {str(PKG[k["class"]]): name for name, k in KINDS.items()}
+    strategy_priorities = {r["p"] for r in _rows(loaded, STRATEGY_PRIORITIES)}
+    budgets = {r["priority"]: float(r["total"]) for r in _rows(loaded, BUDGETS)}
+    specific = ("law", "strategy")
+    for row in sorted(_rows(loaded, NODES), key=lambda r: (r["node"], r["class"])):
+        kind = kind_of_class[row["class"]]
+        if row["node"] in strategy_priorities:
+            continue
+        existing = data.nodes.get(row["node"])
+        if existing and existing.kind in specific:
+            continue
+        en = row.get("en") or row.get("nl") or row["node"].rsplit("/", 1)[-1]
+        node = ViewNode(row["node"], kind, en, row.get("nl") or en)
+        if kind == "priority":
+            node.budget = budgets.get(row["node"], 0.0)
+            node.note = (
+                f"2026–2030: € {node.budget:,.0f} mln"
+                if node.budget
+                else "No figures of its own in the budget table"
+            )
+        data.nodes[row["node"]] = node
+    passages = {r["passage"]: r["exact"] for r in _rows(loaded, PASSAGES)}
+    bases = {(r["from"], r["to"]): (r["basis"], r.get("comment", "")) for r in _rows(loaded, BASES)}
+    query = read_query(
+        loaded.project.queries_dir / "provenance" / "edge-passages.rq", "provenance/edge-passages"
+    )
+    for row in _rows(loaded, query.text):
+        source, target = row["intervention"], row["object"]
+        if source not in data.nodes or target not in data.nodes:
+            continue
+        relation = row["predicate"].rsplit("#", 1)[-1]
+        note = ""
+        if relation == "dependsOn":
+            basis, note = bases.get((source, target), ("inferred", ""))
+            relation = f"dependsOn-{basis}"
+        data.edges.append(
+            ViewEdge(source, target, relation, _clip(passages.get(row.get("source", ""), "")), note)
+        )
+    data.edges.sort(key=lambda e: (e.source, e.relation, e.target))
+    return data
+
+
+# --------------------------------------------------------------------------- the views
+
+
+def _slug(iri: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", iri.rstrip("/").rsplit("/", 1)[-1].lower()).strip("-")
+
+
+def define_views(data: ViewData) -> list[View]:
+    """Every view: overview, per priority, overlaps, dependencies, per institution and per law or strategy."""
+    nodes = data.nodes
+    priority_of: dict[str, str] = {e.source: e.target for e in data.edges if e.relation == "underPriority"}
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for node in sorted(nodes.values(), key=lambda n: n.label_en.lower()):
+        by_kind[node.kind].append(node.id)
+    views: list[View] = []
+
+    overview_kinds = {"priority", "intervention", "institution", "law", "strategy", "framework", "theme"}
+    kept = {n for n, v in nodes.items() if v.kind in overview_kinds}
+    keep = {x for e in data.edges if e.source in kept and e.target in kept for x in (e.source, e.target)}
+    views.append(
+        View(
+            "overview",
+            "Overview",
+            "Every priority with its interventions and the institutions, laws, strategies and themes they touch.",
+            "overview",
+            sorted(keep),
+            [e for e in data.edges if e.source in keep and e.target in keep],
+        )
+    )
+
+    for priority in by_kind["priority"]:
+        members = {i for i, p in priority_of.items() if p == priority}
+        edges = [e for e in data.edges if e.source in members]
+        touched = {priority} | members | {e.target for e in edges}
+        label = nodes[priority].label_en
+        views.append(
+            View(
+                f"priority-{_slug(priority)}",
+                f"Priority: {label}",
+                f"The {len(members)} interventions under {label} and everything they touch.",
+                "priorities",
+                sorted(touched),
+                edges,
+            )
+        )
+
+    views.append(overlap_view(data, priority_of))
+    views.append(dependency_view(data))
+
+    for kind, group, verb in (
+        ("institution", "institutions", "involve or depend on"),
+        ("law", "frameworks", "refer to, enforce or depend on"),
+        ("strategy", "frameworks", "implement, build on or depend on"),
+        ("framework", "frameworks", "refer to or depend on"),
+    ):
+        for actor in by_kind[kind]:
+            incoming = [e for e in data.edges if e.target == actor]
+            if not incoming:
+                continue
+            interventions = {e.source for e in incoming}
+            up = [e for e in data.edges if e.source in interventions and e.relation == "underPriority"]
+            label = nodes[actor].label_en
+            priorities = {e.target for e in up}
+            views.append(
+                View(
+                    f"{kind}-{_slug(actor)}",
+                    f"{KINDS[kind]['en']}: {label}",
+                    f"The interventions that {verb} {label}, across {len(priorities)} "
+                    f"{'priority' if len(priorities) == 1 else 'priorities'}.",
+                    group,
+                    sorted({actor} | interventions | priorities),
+                    incoming + up,
+                )
+            )
+    return views
+
+
+def overlap_view(data: ViewData, priority_of: dict[str, str]) -> View:
+    """Priorities and what two or more of them share, each link weighted by the interventions behind it."""
+    links: dict[tuple[str, str], list[ViewEdge]] = defaultdict(list)
+    for edge in data.edges:
+        if edge.source in priority_of and not edge.relation.startswith(("underPriority", "partOf", "level")):
+            links[(priority_of[edge.source], edge.target)].append(edge)
+    priorities_of_actor: dict[str, set[str]] = defaultdict(set)
+    for priority, actor in links:
+        priorities_of_actor[actor].add(priority)
+    shared = {a for a, ps in priorities_of_actor.items() if len(ps) >= 2 and a in data.nodes}
+    edges = []
+    for (priority, actor), via in sorted(links.items()):
+        if actor not in shared:
+            continue
+        names = sorted({data.nodes[e.source].label_en for e in via})
+        edges.append(
+            ViewEdge(
+                priority,
+                actor,
+                "shares",
+                via[0].quote,
+                f"{len(names)} intervention{'s' if len(names) != 1 else ''}: " + "; ".join(names),
+                weight=len(names),
+            )
+        )
+    priorities = {p for p, _a in links}
+    return View(
+        "overlaps",
+        "Where the priorities overlap",
+        f"The {len(shared)} institutions, laws and strategies, themes, target groups and interventions that two or "
+        "more priorities share (an intervention is shared when interventions of other priorities depend on it); "
+        "the more priorities share one, the larger it is drawn, and the more interventions link a priority to it, "
+        "the thicker the line.",
+        "overview",
+        sorted(priorities | shared),
+        edges,
+        layout="spring",
+    )
+
+
+def dependency_view(data: ViewData) -> View:
+    """The dependency graph, directed, chains read top to bottom; stated and inferred drawn differently."""
+    edges = [e for e in data.edges if e.relation.startswith("dependsOn")]
+    members = sorted({e.source for e in edges} | {e.target for e in edges})
+    stated = sum(1 for e in edges if e.relation == "dependsOn-stated")
+    return View(
+        "dependencies",
+        "What depends on what",
+        f"The {len(edges)} dependencies between interventions, institutions, laws and strategies, read top to "
+        f"bottom: {stated} stated by the text (solid), {len(edges) - stated} an analyst's reading (dashed).",
+        "overview",
+        members,
+        edges,
+        layout="layered",
+        directed=True,
+    )
+
+
+# --------------------------------------------------------------------------- layout
+
+
+def layout_positions(view: View) -> dict[str, tuple[float, float]]:
+    """Positions computed ahead with networkx: a seeded spring layout, or layers for directed chains."""
+    graph = nx.DiGraph() if view.directed else nx.Graph()
+    graph.add_nodes_from(view.nodes)
+    for edge in view.edges:
+        if edge.source in graph and edge.target in graph:
+            graph.add_edge(edge.source, edge.target)
+    if not graph.number_of_nodes():
+        return {}
+    if view.layout == "layered":
+        return _layered(graph)
+    scale = 140 * math.sqrt(graph.number_of_nodes())
+    positions = nx.spring_layout(graph, seed=42, k=1.6 / math.sqrt(graph.number_of_nodes()), iterations=80)
+    return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for n, (x, y) in positions.items()}
+
+
+def _layered(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """Each connected group of dependencies as its own block of layers, dependents above what they need;
+    blocks side by side, wrapping into rows, so long rows of unrelated nodes never form."""
+    blocks = []
+    for component in sorted(nx.weakly_connected_components(graph), key=lambda c: (-len(c), min(c))):
+        sub = graph.subgraph(component)
+        condensed = nx.condensation(sub)
+        layer: dict[int, int] = {}
+        for node in nx.topological_sort(condensed):
+            layer[node] = 1 + max((layer[p] for p in condensed.predecessors(node)), default=-1)
+        rows: dict[int, list[str]] = defaultdict(list)
+        for node, members in condensed.nodes(data="members"):
+            rows[layer[node]].extend(sorted(members))
+        order: dict[str, float] = {}
+        placed: dict[str, tuple[float, float]] = {}
+        for depth in sorted(rows):
+            names = rows[depth]
+            if depth:
+                names.sort(
+                    key=lambda n: (
+                        sum(order.get(p, 0) for p in sub.predecessors(n)) / max(1, sub.in_degree(n)),
+                        n,
+                    )
+                )
+            for i, name in enumerate(names):
+                order[name] = i - (len(names) - 1) / 2
+                placed[name] = (order[name] * 210.0, depth * 190.0)
+        width = 210.0 * max(len(r) for r in rows.values())
+        blocks.append((width, placed))
+    positions: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    limit = 2400.0
+    for width, placed in blocks:
+        if x and x + width > limit:
+            x, y = 0.0, y + row_height + 260.0
+            row_height = 0.0
+        for name, (px, py) in placed.items():
+            positions[name] = (round(x + width / 2 + px, 1), round(y + py, 1))
+        row_height = max(row_height, max(py for _, py in placed.values()))
+        x += width + 120.0
+    return positions
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
+    """<!DOCTYPE html>
+<html lang="{{ lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ view.title }} — policykg</title>
+<link rel="stylesheet" href="lib/vis-network.min.css">
+<link rel="stylesheet" href="lib/view.css">
+</head>
+<body>
+<header>
+  <h1>{{ view.title }}</h1>
+  <a href="index.html">All views</a>
+  <div class="controls">
+    <input id="search" list="labels" type="search" placeholder="Search a node" aria-label="Search a node">
+    <datalist id="labels"></datalist>
+    <button id="clear" type="button">Clear</button>
+    <span>Labels: <label><input type="radio" name="lang" value="en"> English</label>
+    <label><input type="radio" name="lang" value="nl"> Nederlands</label></span>
+    <span id="status"></span>
+  </div>
+  <p>{{ view.description }}</p>
+</header>
+<main>
+  <div id="graph" role="img" aria-label="{{ view.title }}"></div>
+  <aside>
+    <h2>Node types</h2><ul id="kinds"></ul>
+    <h2>Relations</h2><ul id="relations"></ul>
+    <p><small>Hover a node or a line for its labels in Dutch and English and, on lines, the passage of the
+    source it rests on. Untick a type or relation to hide it.</small></p>
+  </aside>
+</main>
+<script type="application/json" id="graph-data">{{ payload }}</script>
+<script src="lib/vis-network.min.js"></script>
+<script src="lib/view.js"></script>
+</body>
+</html>
+"""
+)
+
+
+def safe_json(value: Any) -> str:
+    """JSON that is safe inside a <script> element: no '<', '>' or '&' left to end it early.
+
+    >>> safe_json({"t": "</script><b>"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def assemble(view: View, data: ViewData) -> dict[str, Any]:
+    """The page's data: nodes and edges assembled with pyvis, positions fixed, physics off."""
+    positions = layout_positions(view)
+    degree: dict[str, int] = defaultdict(int)
+    for edge in view.edges:
+        degree[edge.source] += edge.weight
+        degree[edge.target] += edge.weight
+    shared_by: dict[str, int] = defaultdict(int)
+    if view.slug == "overlaps":
+        for edge in view.edges:
+            shared_by[edge.target] += 1
+    net = Network(directed=view.directed)
+    for node_id in view.nodes:
+        node = data.nodes[node_id]
+        kind = KINDS[node.kind]
+        if node.kind == "priority" and node.budget:
+            size = 22 + math.sqrt(node.budget) / 4
+        elif shared_by:
+            size = 10 + 6 * shared_by.get(node_id, 1)
+        else:
+            size = 8 + 3 * math.sqrt(degree.get(node_id, 0))
+        x, y = positions.get(node_id, (0.0, 0.0))
+        net.add_node(
+            node_id,
+            label=node.label_en,
+            shape=kind["shape"],
+            color=kind["color"],
+            size=round(size, 1),
+            x=x,
+            y=y,
+            physics=False,
+            kind=node.kind,
+            label_en=node.label_en,
+            label_nl=node.label_nl,
+            note=node.note,
+        )
+    for edge in view.edges:
+        relation = RELATIONS[edge.relation]
+        net.add_edge(
+            edge.source,
+            edge.target,
+            relation=edge.relation,
+            color=relation["color"],
+            dashes=_DASHES[relation["style"]],
+            width=1 + (min(edge.weight, 8) if view.slug == "overlaps" else 0),
+            quote=edge.quote,
+            note=edge.note,
+            arrows="to" if view.directed else "",
+        )
+    nodes, edges, *_ = net.get_network_data()
+    for node in nodes:
+        node.pop("title", None)
+    present_kinds = [k for k in KINDS if any(n["kind"] == k for n in nodes)]
+    present_relations = [r for r in RELATIONS if any(e["relation"] == r for e in edges)]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "kinds": KINDS,
+        "relations": RELATIONS,
+        "presentKinds": present_kinds,
+        "presentRelations": present_relations,
+        "lang": "en",
+        "options": {
+            "physics": {"enabled": False},
+            "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(edges) > 2000},
+            "edges": {"smooth": False},
+            "nodes": {
+                "font": {"size": 13, "face": "system-ui, sans-serif"},
+                "widthConstraint": {"maximum": 170},
+            },
+            "layout": {"improvedLayout": False},
+        },
+    }
+
+
+def render_view(view: View, data: ViewData) -> str:
+    """One view as an HTML page."""
+    return PAGE.render(view=view, payload=markupsafe.Markup(safe_json(assemble(view, data))), lang="en")
+
+
+def copy_assets(folder: Path) -> None:
+    """vis-network (from the pyvis package) and our script and style, into ``folder/lib``."""
+    import pyvis
+
+    lib = folder / "lib"
+    lib.mkdir(parents=True, exist_ok=True)
+    vis = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+    shutil.copyfile(vis / "vis-network.min.js", lib / "vis-network.min.js")
+    shutil.copyfile(vis / "vis-network.css", lib / "vis-network.min.css")
+    shutil.copyfile(ASSETS / "view.js", lib / "view.js")
+    shutil.copyfile(ASSETS / "view.css", lib / "view.css")
+
+
+INDEX = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
+    """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Views of the graph — policykg</title>
+<link rel="stylesheet" href="lib/index.css">
+</head>
+<body>
+<h1>Views of the graph</h1>
+<p>Each view opens in your browser from these files, with no server and no connection to anywhere. Hover a
+node or a line for its labels and the passage of the source it rests on.</p>
+{% for group, title in groups %}
+<h2>{{ title }}</h2>
+<ul>
+{% for view in views if view.group == group %}  <li><a href="{{ view.slug }}.html">{{ view.title }}</a>: {{ view.description }}</li>
+{% endfor %}</ul>
+{% endfor %}
+{% if charts %}
+<h2>The budget and who takes part</h2>
+{% for chart in charts %}
+<figure>
+  <img src="{{ chart.svg }}" alt="{{ chart.title }}" width="{{ chart.width }}" height="{{ chart.height }}">
+  <figcaption>{{ chart.title }}: {{ chart.caption }} (<a href="{{ chart.svg }}">SVG</a>, <a href="{{ chart.png }}">PNG</a>)</figcaption>
+</figure>
+{% endfor %}
+{{ tables }}
+{% endif %}
+</body>
+</html>
+"""
+)
+
+INDEX_CSS = """body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+a{color:#0b5cad}figure{margin:1.5rem 0}img{max-width:100%;height:auto;border:1px solid #eee}
+table{border-collapse:collapse;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:right}
+th:first-child,td:first-child{text-align:left}caption{text-align:left;font-weight:600;margin-bottom:.3rem}
+"""
+
+GROUPS = [
+    ("overview", "The whole picture"),
+    ("priorities", "One view per priority"),
+    ("institutions", "One view per institution"),
+    ("frameworks", "One view per law, strategy or framework"),
+]
+
+
+def write_views(loaded: LoadedGraph, folder: Path, *, with_charts: bool = True) -> list[Path]:
+    """Write every view, the assets and the index (with the charts) into ``folder``."""
+    data = project_view_data(loaded)
+    views = define_views(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    copy_assets(folder)
+    (folder / "lib" / "index.css").write_text(INDEX_CSS, encoding="utf-8")
+    written = []
+    for view in views:
+        path = folder / f"{view.slug}.html"
+        path.write_text(render_view(view, data), encoding="utf-8")
+        written.append(path)
+    charts, tables = [], ""
+    if with_charts:
+        from .charts import render_charts
+
+        charts, tables = render_charts(loaded, folder / "charts")
+    index = folder / "index.html"
+    page = INDEX.render(views=views, groups=GROUPS, charts=charts, tables=markupsafe.Markup(tables))
+    index.write_text(page, encoding="utf-8")
+    return [index, *written]

@@ -1,0 +1,197 @@
+"""The views in a real browser: they load offline with no console error and no outside request, draw every
+node, filter and search, never run script from the data, and are not blank."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from browser import chromium
+from conftest import run_cli
+
+from policykg.load import load_project
+from policykg.project import Project
+from policykg.views import define_views, project_view_data, safe_json, write_views
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture(scope="module")
+def views(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Path:
+    """The views of a copy of the project in which one label and one quote carry markup and script."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("views-project")
+    for name in ("ontology", "graphs", "queries", "sources"):
+        shutil.copytree(project.root / name, root / name)
+    themes = root / "graphs" / "shared" / "themes.ttl"
+    themes.write_text(
+        themes.read_text(encoding="utf-8").replace('"encryption"@en', json.dumps(HOSTILE) + "@en"),
+        encoding="utf-8",
+    )
+    result = run_cli("views", root=root)
+    assert result.returncode == 0, result.stderr
+    return root / "dist" / "views"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def open_view(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "request", lambda r: outside.append(r.url) if not r.url.startswith(f"file://{path.parent}") else None
+    )
+    page.goto(path.as_uri())
+    page.wait_for_function("window.policykgView && window.policykgView.ready", timeout=15000)
+    return page, errors, outside
+
+
+def expected_nodes(views: Path, slug: str) -> int:
+    text = (views / f"{slug}.html").read_text(encoding="utf-8")
+    payload = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', text, re.S).group(
+        1
+    )
+    return len(json.loads(payload)["nodes"])
+
+
+def view_files(views: Path) -> list[Path]:
+    return sorted(p for p in views.glob("*.html") if p.name != "index.html")
+
+
+def test_the_index_links_every_view_and_shows_the_charts(views: Path, browser) -> None:
+    index = (views / "index.html").read_text(encoding="utf-8")
+    for path in view_files(views):
+        assert f'href="{path.name}"' in index
+    for chart in ("budget-by-priority", "growth-to-structural", "institutions"):
+        assert (views / "charts" / f"{chart}.svg").exists() and (views / "charts" / f"{chart}.png").exists()
+        assert f"charts/{chart}.svg" in index
+    assert "<table>" in index and "2965" in index
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith("file://") else None)
+    page.goto((views / "index.html").as_uri())
+    assert page.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    assert outside == []
+    page.close()
+
+
+def test_every_view_loads_offline_and_draws_every_node(views: Path, browser) -> None:
+    files = view_files(views)
+    assert len(files) >= 40
+    for path in files:
+        page, errors, outside = open_view(browser, path)
+        assert errors == [], (path.name, errors)
+        assert outside == [], (path.name, outside)
+        drawn = page.evaluate("policykgView.network.body.nodeIndices.length")
+        assert drawn == expected_nodes(views, path.stem) == page.evaluate("policykgView.nodes.length"), (
+            path.name
+        )
+        page.close()
+
+
+def test_filters_and_search_change_what_is_shown(views: Path, browser) -> None:
+    page, errors, _ = open_view(browser, views / "overview.html")
+    total = page.evaluate("policykgView.network.body.nodeIndices.length")
+    interventions = page.evaluate("policykgView.nodes.get({filter: n => n.kind === 'intervention'}).length")
+    page.uncheck("#kinds input[data-key=intervention]")
+    assert page.evaluate("policykgView.network.body.nodeIndices.length") == total - interventions
+    page.check("#kinds input[data-key=intervention]")
+    edges = page.evaluate("policykgView.network.body.edgeIndices.length")
+    addresses = page.evaluate("policykgView.edges.get({filter: e => e.relation === 'addresses'}).length")
+    page.uncheck("#relations input[data-key=addresses]")
+    assert page.evaluate("policykgView.network.body.edgeIndices.length") == edges - addresses
+    page.fill("#search", "National Cyber Security Centre")
+    page.press("#search", "Enter")
+    highlighted = page.evaluate("policykgView.highlighted()")
+    neighbours = page.evaluate(
+        "policykgView.network.getConnectedNodes('https://w3id.org/policykg/id/institution/ncsc').length"
+    )
+    assert (
+        highlighted[0] == "https://w3id.org/policykg/id/institution/ncsc"
+        and len(highlighted) == 1 + neighbours
+    )
+    assert page.evaluate("policykgView.nodes.get().filter(n => n.opacity === 0.15).length") == total - len(
+        highlighted
+    )
+    page.check("input[name=lang][value=nl]")
+    assert page.evaluate("policykgView.nodes.get('https://w3id.org/policykg/id/institution/ncsc').label") == (
+        "Nationaal Cyber Security Centrum"
+    )
+    assert errors == []
+    page.close()
+
+
+def test_hovering_every_node_runs_no_script_from_the_data(views: Path, browser) -> None:
+    for name in ("overview.html", "priority-digitale-veiligheid.html"):
+        page, errors, _ = open_view(browser, views / name)
+        ids = page.evaluate("policykgView.nodes.getIds()")
+        positions = page.evaluate(
+            "(() => { const p = policykgView.network.getPositions(); const out = {};"
+            " for (const id in p) { out[id] = policykgView.network.canvasToDOM(p[id]); } return out; })()"
+        )
+        box = page.locator("#graph").bounding_box()
+        for node in ids:
+            x, y = positions[node]["x"], positions[node]["y"]
+            if 0 <= x <= box["width"] and 0 <= y <= box["height"]:
+                page.mouse.move(box["x"] + x, box["y"] + y)
+                page.wait_for_timeout(5)
+        hostile = page.evaluate("policykgView.nodes.get({filter: n => n.label_en.includes('onerror')})[0].id")
+        page.evaluate(
+            f"policykgView.network.moveTo({{position: policykgView.network.getPositions()['{hostile}']}})"
+        )
+        center = page.evaluate(
+            f"policykgView.network.canvasToDOM(policykgView.network.getPositions()['{hostile}'])"
+        )
+        page.mouse.move(box["x"] + center["x"], box["y"] + center["y"])
+        page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+        tooltip = page.inner_text("div.vis-tooltip")
+        assert HOSTILE in tooltip, tooltip
+        assert page.locator("div.vis-tooltip img").count() == 0
+        assert page.evaluate("window.__pwned === undefined")
+        assert errors == []
+        page.close()
+
+
+def test_a_screenshot_is_not_blank(views: Path, browser, tmp_path: Path) -> None:
+    page, _, _ = open_view(browser, views / "overlaps.html")
+    shot = tmp_path / "overlaps.png"
+    page.locator("#graph").screenshot(path=str(shot))
+    from PIL import Image
+
+    image = Image.open(shot).convert("L")
+    histogram = image.histogram()
+    assert sum(histogram[:200]) > 0.005 * image.width * image.height, "almost nothing drawn"
+    page.close()
+
+
+def test_views_are_reproducible_and_positions_precomputed(
+    views: Path, tmp_path: Path, project: Project
+) -> None:
+    loaded = load_project(project)
+    first = write_views(loaded, tmp_path / "a", with_charts=False)
+    second = write_views(loaded, tmp_path / "b", with_charts=False)
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    data = project_view_data(loaded)
+    for view in define_views(data):
+        assert view.nodes
+    payload = (tmp_path / "a" / "dependencies.html").read_text(encoding="utf-8")
+    assert '"physics": {"enabled": false}' in payload
+    assert all(
+        "x" in n and "y" in n
+        for n in json.loads(re.search(r'id="graph-data">(.*?)</script>', payload, re.S).group(1))["nodes"]
+    )
+
+
+def test_safe_json_cannot_end_the_script() -> None:
+    assert "</script" not in safe_json({"label": "</script><script>alert(1)</script>"})
