@@ -37,9 +37,10 @@ fmt: $(VENV)/.installed-test
 	$(BIN)/policykg fmt
 	$(BIN)/ruff format .
 
-bench: $(VENV)/.installed-run
+bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_queries.py
+	$(BIN)/python bench/bench_views.py
 
 clean:
 	rm -rf dist .pytest_cache

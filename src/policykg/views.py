@@ -21,7 +21,9 @@ from typing import Any
 import jinja2
 import markupsafe
 import networkx as nx
+from pyvis.edge import Edge
 from pyvis.network import Network
+from pyvis.node import Node
 
 from .library import read_query
 from .load import LoadedGraph
@@ -381,8 +383,13 @@ def dependency_view(data: ViewData) -> View:
 # --------------------------------------------------------------------------- layout
 
 
-def layout_positions(view: View) -> dict[str, tuple[float, float]]:
-    """Positions computed ahead with networkx: a seeded spring layout, or layers for directed chains."""
+LARGE = 600
+"""Above this many nodes a view gets the radial layout (linear time), not a spring layout (slow at scale)."""
+
+
+def layout_positions(view: View, kinds: dict[str, str] | None = None) -> dict[str, tuple[float, float]]:
+    """Positions computed ahead with networkx: a seeded spring layout, layers for directed chains, and for
+    large views a radial layout that groups interventions around their priority."""
     graph = nx.DiGraph() if view.directed else nx.Graph()
     graph.add_nodes_from(view.nodes)
     for edge in view.edges:
@@ -393,8 +400,43 @@ def layout_positions(view: View) -> dict[str, tuple[float, float]]:
     if view.layout == "layered":
         return _layered(graph)
     scale = 140 * math.sqrt(graph.number_of_nodes())
+    if graph.number_of_nodes() > LARGE:
+        return _radial(view, graph, kinds or {})
     positions = nx.spring_layout(graph, seed=42, k=1.6 / math.sqrt(graph.number_of_nodes()), iterations=80)
     return {n: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for n, (x, y) in positions.items()}
+
+
+def _radial(view: View, graph: nx.Graph, kinds: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """Priorities on a circle, each with its interventions in a sunflower around it, and everything else on
+    outer rings at the mean angle of what it is linked to: linear in nodes and edges."""
+    priorities = sorted(n for n in graph if kinds.get(n) == "priority")
+    members: dict[str, list[str]] = defaultdict(list)
+    for edge in view.edges:
+        if edge.relation == "underPriority" and edge.target in graph and edge.source in graph:
+            members[edge.target].append(edge.source)
+    radius = 400.0 * math.sqrt(max(1, len(priorities))) + 25.0 * math.sqrt(graph.number_of_nodes())
+    golden = math.pi * (3 - math.sqrt(5))
+    positions: dict[str, tuple[float, float]] = {}
+    for i, priority in enumerate(priorities):
+        angle = 2 * math.pi * i / max(1, len(priorities))
+        cx, cy = radius * math.cos(angle), radius * math.sin(angle)
+        positions[priority] = (cx, cy)
+        for k, node in enumerate(sorted(set(members[priority])), start=1):
+            if node not in positions:
+                r, theta = 22.0 * math.sqrt(k), k * golden
+                positions[node] = (cx + r * math.cos(theta), cy + r * math.sin(theta))
+    rest = sorted(n for n in graph if n not in positions)
+    angles = {}
+    for node in rest:
+        placed = [positions[m] for m in graph.neighbors(node) if m in positions]
+        if placed:
+            angles[node] = math.atan2(sum(p[1] for p in placed), sum(p[0] for p in placed))
+        else:
+            angles[node] = 2 * math.pi * (len(angles) % 360) / 360
+    for k, node in enumerate(sorted(rest, key=lambda n: (angles[n], n))):
+        r = radius * 1.9 + 70.0 * (k % 6)
+        positions[node] = (r * math.cos(angles[node]), r * math.sin(angles[node]))
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in positions.items()}
 
 
 def _layered(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
@@ -497,7 +539,7 @@ def safe_json(value: Any) -> str:
 
 def assemble(view: View, data: ViewData) -> dict[str, Any]:
     """The page's data: nodes and edges assembled with pyvis, positions fixed, physics off."""
-    positions = layout_positions(view)
+    positions = layout_positions(view, {n: data.nodes[n].kind for n in view.nodes})
     degree: dict[str, int] = defaultdict(int)
     for edge in view.edges:
         degree[edge.source] += edge.weight
@@ -506,7 +548,10 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
     if view.slug == "overlaps":
         for edge in view.edges:
             shared_by[edge.target] += 1
-    net = Network(directed=view.directed)
+    # pyvis's own add_node/add_edge scan every node and edge added before (quadratic at scale) and, in an
+    # undirected network, drop a second relation between the same two nodes; so the views use pyvis's
+    # Node and Edge models and fill the network's lists directly.
+    net = Network(directed=True)
     for node_id in view.nodes:
         node = data.nodes[node_id]
         kind = KINDS[node.kind]
@@ -517,10 +562,10 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
         else:
             size = 8 + 3 * math.sqrt(degree.get(node_id, 0))
         x, y = positions.get(node_id, (0.0, 0.0))
-        net.add_node(
+        pyvis_node = Node(
             node_id,
-            label=node.label_en,
-            shape=kind["shape"],
+            kind["shape"],
+            node.label_en,
             color=kind["color"],
             size=round(size, 1),
             x=x,
@@ -531,11 +576,14 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
             label_nl=node.label_nl,
             note=node.note,
         )
+        net.nodes.append(pyvis_node.options)
+        net.node_ids.append(node_id)
     for edge in view.edges:
         relation = RELATIONS[edge.relation]
-        net.add_edge(
+        pyvis_edge = Edge(
             edge.source,
             edge.target,
+            view.directed,
             relation=edge.relation,
             color=relation["color"],
             dashes=_DASHES[relation["style"]],
@@ -544,6 +592,7 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
             note=edge.note,
             arrows="to" if view.directed else "",
         )
+        net.edges.append(pyvis_edge.options)
     nodes, edges, *_ = net.get_network_data()
     for node in nodes:
         node.pop("title", None)
