@@ -20,7 +20,8 @@ def test_build_writes_graph_and_summary(scratch: Project, loaded: LoadedGraph) -
     result = run_cli("build", root=scratch.root)
     assert result.returncode == 0, result.stderr
     dist = scratch.dist_dir
-    assert {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()} == {
+    files = {str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file()}
+    assert {
         "policykg.ttl",
         "policykg.nt",
         "policykg.jsonld",
@@ -29,7 +30,11 @@ def test_build_writes_graph_and_summary(scratch: Project, loaded: LoadedGraph) -
         "analysis/report.json",
         "analysis/report.md",
         "analysis/report.html",
-    }
+        "views/index.html",
+        "views/overview.html",
+        "views/charts/budget-by-priority.svg",
+    } <= files
+    assert not {f for f in files if not f.startswith(("views/", "analysis/")) and "/" in f}
     n = len(loaded)
     assert parse_count(dist / "policykg.ttl", ox.RdfFormat.TURTLE) == n
     assert parse_count(dist / "policykg.nt", ox.RdfFormat.N_TRIPLES) == n

@@ -9,7 +9,7 @@ from conftest import ROOT, run_cli
 
 from policykg.cli import make_parser
 
-SUBCOMMANDS = ["build", "validate", "fmt", "coverage", "stats", "query", "queries", "analyze"]
+SUBCOMMANDS = ["build", "validate", "fmt", "coverage", "stats", "query", "queries", "views", "analyze"]
 
 
 def test_every_subcommand_is_listed() -> None:

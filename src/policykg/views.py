@@ -455,7 +455,7 @@ def _layered(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
         order: dict[str, float] = {}
         placed: dict[str, tuple[float, float]] = {}
         for depth in sorted(rows):
-            names = rows[depth]
+            names = sorted(rows[depth])
             if depth:
                 names.sort(
                     key=lambda n: (
