@@ -21,7 +21,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	$(BIN)/policykg build
 	@echo
-	@echo "The graph is in dist/: policykg.ttl, policykg.nt, policykg.jsonld (context.jsonld), summary.json."
+	@echo "The graph is in dist/: policykg.ttl, policykg.nt, policykg.jsonld (context.jsonld), summary.json;"
+	@echo "the overlap and dependency report in dist/analysis/; the views: open dist/views/index.html in a browser."
 	@echo "Next: $(BIN)/policykg stats | coverage | validate   (policykg --help lists every command)"
 
 test: $(VENV)/.installed-test
