@@ -195,3 +195,36 @@ def test_views_are_reproducible_and_positions_precomputed(
 
 def test_safe_json_cannot_end_the_script() -> None:
     assert "</script" not in safe_json({"label": "</script><script>alert(1)</script>"})
+
+
+def test_a_quote_with_markup_is_shown_as_text(browser, tmp_path: Path) -> None:
+    from policykg.views import View, ViewData, ViewEdge, ViewNode, copy_assets, render_view
+
+    data = ViewData()
+    for name in ("a", "b"):
+        data.nodes[name] = ViewNode(name, "intervention", f"node {name}", f"knoop {name}")
+    edge = ViewEdge("a", "b", "dependsOn-inferred", quote=HOSTILE, note="<b>bold</b>")
+    data.edges.append(edge)
+    copy_assets(tmp_path)
+    page_file = tmp_path / "hostile.html"
+    page_file.write_text(
+        render_view(
+            View("hostile", "Hostile", "A quote with markup.", "overview", ["a", "b"], [edge], directed=True),
+            data,
+        ),
+        encoding="utf-8",
+    )
+    page, errors, outside = open_view(browser, page_file)
+    box = page.locator("#graph").bounding_box()
+    a = page.evaluate("policykgView.network.canvasToDOM(policykgView.network.getPositions(['a']).a)")
+    b = page.evaluate("policykgView.network.canvasToDOM(policykgView.network.getPositions(['b']).b)")
+    page.mouse.move(box["x"] + (a["x"] + b["x"]) / 2, box["y"] + (a["y"] + b["y"]) / 2)
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    tooltip = page.inner_text("div.vis-tooltip")
+    assert HOSTILE in tooltip and "<b>bold</b>" in tooltip
+    assert (
+        page.evaluate("window.__pwned === undefined")
+        and page.locator("div.vis-tooltip img, div.vis-tooltip b").count() == 0
+    )
+    assert errors == [] and outside == []
+    page.close()
