@@ -21,6 +21,7 @@ from .load import SOURCES_GRAPH, LoadedGraph, load_project
 from .namespaces import PREFIXES
 from .output import staged_directory
 from .project import Project
+from .site import write_site
 from .stats import compute_stats
 from .validate import validate_graph
 from .views import write_views
@@ -126,6 +127,7 @@ def build_project(project: Project, *, with_views: bool = True) -> BuildResult:
         files += write_report(report, staged / "analysis")
         if with_views:
             files += write_views(loaded, staged / "views")[:1]
+        files += write_site(loaded, staged / "site", staged)[-1:]
         summary_file = staged / "summary.json"
         summary_file.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         files.append(summary_file)

@@ -169,6 +169,51 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .load import load_project
+    from .output import staged_directory
+    from .site import write_site
+
+    project = find_project(args.root)
+    target = Path(args.out) if args.out else project.dist_dir / "site"
+    with staged_directory(target) as staged:
+        files = write_site(
+            load_project(project), staged, project.dist_dir if project.dist_dir.is_dir() else None
+        )
+    print(
+        f"wrote the site ({len(files)} pages) to {project.relative(target)}/; serve it with: policykg serve"
+    )
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import Settings, make_server, open_store
+
+    project = find_project(args.root)
+    settings = Settings(timeout=args.timeout, max_rows=args.max_rows, workers=args.workers)
+    server, pool = make_server(
+        project.dist_dir / "site",
+        open_store(project.dist_dir),
+        host=args.host,
+        port=args.port,
+        settings=settings,
+    )
+    host, port = server.server_address[:2]
+    print(
+        f"serving the site and the SPARQL endpoint at http://{host}:{port}/ (endpoint: /sparql); Ctrl-C stops"
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped")
+    finally:
+        server.server_close()
+        pool.close()
+    return EXIT_OK
+
+
 def cmd_views(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -309,6 +354,29 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser(
+        "site",
+        help="write the static linked-data site (dist/site)",
+        description="Write dist/site/: a page for every resource at its IRI's path with its data as Turtle, "
+        "JSON-LD and N-Triples, the ontology's documentation, the query gallery, the downloads with a VoID "
+        "and DCAT description, and the views. policykg build writes it too.",
+    )
+    p.add_argument("--out", metavar="DIR", help="where to write the site (default: dist/site)")
+    p.set_defaults(func=cmd_site)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve the site, resource IRIs and a read-only SPARQL endpoint on localhost",
+        description="Serve dist/site with content negotiation for resource IRIs (303 to the page or the "
+        "data) and a read-only SPARQL 1.1 endpoint at /sparql. Run policykg build first.",
+    )
+    p.add_argument("--port", type=int, default=8000, help="the port (default 8000; 0 picks a free one)")
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
+    p.add_argument("--max-rows", type=int, default=10_000, help="rows an answer may have (default 10000)")
+    p.add_argument("--workers", type=int, default=2, help="queries run at once (default 2)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
         "views",
         help="write interactive graph views and charts (HTML, SVG, PNG)",
         description="Write dist/views/: an overview, one view per priority, the overlaps, the dependencies, "
@@ -350,6 +418,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("policykg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as error:  # a bug: say so in one line, with the details on request
         if os.environ.get("POLICYKG_DEBUG"):
             raise

@@ -1,0 +1,858 @@
+"""The static linked-data site: a page for every resource at its IRI's path, the ontology's documentation,
+the query gallery, the downloads with a VoID and DCAT description, and the views.
+
+IRIs follow https://www.w3.org/TR/cooluris/: ``https://w3id.org/policykg/id/{path}`` is a resource; its page
+is ``id/{path}.html`` and its data ``id/{path}.ttl``, ``.jsonld`` and ``.nt`` (linked with
+``rel="alternate"``). ``policykg serve`` answers the IRI itself with a 303 to the right one by the Accept
+header; a static host serves the files as they are. Every link is relative, so the site works from any
+folder of any static host, and from the file system.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pyoxigraph as ox
+
+from . import __version__
+from .library import list_queries
+from .load import SOURCES_GRAPH, LoadedGraph
+from .namespaces import ONTOLOGY_IRI, PREFIXES, shorten
+from .query import EmbeddedEngine, prepare
+
+BASE = "https://w3id.org/policykg/"
+"""Where the site is published: every IRI under it has a page."""
+DATASET = BASE + "dataset"
+ENDPOINT = BASE + "sparql"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+SYNTAXES = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
+MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
+_ENV = jinja2.Environment(
+    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+)
+
+
+def site_path(iri: str) -> str | None:
+    """The path of an IRI's page within the site, without extension; None for IRIs outside it.
+
+    >>> site_path("https://w3id.org/policykg/id/law/dsa")
+    'id/law/dsa'
+    >>> site_path("https://w3id.org/policykg/def#Law"), site_path("https://example.org/x")
+    ('def', None)
+    """
+    if iri.startswith(ONTOLOGY_IRI) and iri[len(ONTOLOGY_IRI) : len(ONTOLOGY_IRI) + 1] in ("", "#"):
+        return "def"
+    if iri.startswith(PREFIXES["id"]) and "#" not in iri:
+        path = iri[len(BASE) :]
+        if re.fullmatch(r"[A-Za-z0-9._~/-]+", path) and ".." not in path.split("/"):
+            return path
+    return None
+
+
+def relative(from_page: str, to_path: str) -> str:
+    """A relative link from one site page (path with extension) to another.
+
+    >>> relative("id/law/dsa.html", "id/institution/ncsc.html")
+    '../institution/ncsc.html'
+    """
+    return os.path.relpath(to_path, os.path.dirname(from_page) or ".").replace(os.sep, "/")
+
+
+@dataclass
+class Term:
+    """An RDF term as shown on a page: text, an optional link, and a language or datatype."""
+
+    text: str
+    href: str | None = None
+    note: str = ""
+    external: str | None = None
+
+
+@dataclass
+class Page:
+    """What one resource's page shows."""
+
+    iri: str
+    path: str
+    label_en: str
+    label_nl: str
+    types: list[Term] = field(default_factory=list)
+    comments: list[tuple[str, str]] = field(default_factory=list)
+    outgoing: list[tuple[Term, Term]] = field(default_factory=list)
+    incoming: list[tuple[Term, Term]] = field(default_factory=list)
+    passages: list[dict[str, Any]] = field(default_factory=list)
+    views: list[tuple[str, str]] = field(default_factory=list)
+
+
+class SiteGraph:
+    """The loaded graph indexed for page writing: triples by subject and object, labels, line numbers."""
+
+    def __init__(self, loaded: LoadedGraph) -> None:
+        self.triples = [t for t in loaded.triples()]
+        self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
+        self.by_object: dict[str, list[ox.Triple]] = defaultdict(list)
+        self.blank: dict[str, list[ox.Triple]] = defaultdict(list)
+        for t in self.triples:
+            if isinstance(t.subject, ox.BlankNode):
+                self.blank[t.subject.value].append(t)
+            else:
+                self.by_subject[t.subject.value].append(t)
+            if isinstance(t.object, ox.NamedNode):
+                self.by_object[t.object.value].append(t)
+        self.labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for t in self.triples:
+            if (
+                t.predicate.value == LABEL
+                and isinstance(t.object, ox.Literal)
+                and not isinstance(t.subject, ox.BlankNode)
+            ):
+                self.labels[t.subject.value][t.object.language or ""] = t.object.value
+        self.texts = {
+            q.subject.value: q.object.value
+            for q in loaded.store.quads_for_pattern(None, None, None, SOURCES_GRAPH)
+        }
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        labels = self.labels.get(iri, {})
+        return labels.get(lang) or labels.get("en") or labels.get("nl") or shorten(iri).strip("<>")
+
+    def description(self, iri: str) -> list[ox.Triple]:
+        """The concise bounded description: the resource's triples and those of its blank nodes."""
+        out, stack = [], list(self.by_subject.get(iri, []))
+        seen: set[str] = set()
+        while stack:
+            t = stack.pop()
+            out.append(t)
+            if isinstance(t.object, ox.BlankNode) and t.object.value not in seen:
+                seen.add(t.object.value)
+                stack.extend(self.blank.get(t.object.value, []))
+        return sorted(out, key=str)
+
+
+def _term(graph: SiteGraph, node: ox.NamedNode | ox.BlankNode | ox.Literal, page: str) -> Term:
+    if isinstance(node, ox.NamedNode):
+        target = site_path(node.value)
+        if target:
+            anchor = "#" + node.value.split("#", 1)[1] if "#" in node.value else ""
+            return Term(
+                graph.label(node.value), relative(page, target + ".html") + anchor, shorten(node.value)
+            )
+        return Term(shorten(node.value).strip("<>"), None, "", external=node.value)
+    if isinstance(node, ox.BlankNode):
+        parts = [
+            f"{shorten(t.predicate.value)} {t.object.value if isinstance(t.object, ox.Literal) else shorten(t.object.value)}"
+            for t in graph.blank.get(node.value, [])
+            if t.predicate.value != RDF_TYPE
+        ]
+        return Term("; ".join(sorted(parts)) or "(blank node)")
+    note = f"@{node.language}" if node.language else ""
+    if not node.language and node.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        note = shorten(node.datatype.value)
+    return Term(node.value, None, note)
+
+
+def _passage(graph: SiteGraph, passage: str, page: str) -> dict[str, Any]:
+    exact = prefix = suffix = ""
+    source = ""
+    for t in graph.description(passage):
+        name = t.predicate.value.rsplit("#", 1)[-1]
+        if name == "exact":
+            exact = t.object.value
+        elif name == "prefix":
+            prefix = t.object.value
+        elif name == "suffix":
+            suffix = t.object.value
+        elif name == "hasSource":
+            source = t.object.value
+    text = graph.texts.get(source, "")
+    index = text.find(prefix + exact + suffix)
+    line = text.count("\n", 0, index + len(prefix)) + 1 if index >= 0 else None
+    target = site_path(passage)
+    return {
+        "exact": exact,
+        "line": line,
+        "document": graph.label(source),
+        "href": relative(page, target + ".html") if target else None,
+    }
+
+
+def build_page(graph: SiteGraph, iri: str, views: dict[str, list[tuple[str, str]]]) -> Page:
+    """Gather what a resource's page shows."""
+    path = site_path(iri) or ""
+    page_file = path + ".html"
+    page = Page(iri, path, graph.label(iri, "en"), graph.label(iri, "nl"))
+    for t in graph.by_subject.get(iri, []):
+        p = t.predicate.value
+        if p == RDF_TYPE:
+            page.types.append(_term(graph, t.object, page_file))
+        elif p == COMMENT and isinstance(t.object, ox.Literal):
+            page.comments.append((t.object.language or "", t.object.value))
+        elif p == "https://w3id.org/policykg/def#sourceText":
+            continue
+        else:
+            page.outgoing.append((_term(graph, t.predicate, page_file), _term(graph, t.object, page_file)))
+            if p == DERIVED and isinstance(t.object, ox.NamedNode):
+                page.passages.append(_passage(graph, t.object.value, page_file))
+    for t in graph.by_object.get(iri, []):
+        if (
+            isinstance(t.subject, ox.NamedNode)
+            and t.predicate.value != "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
+        ) or isinstance(t.subject, ox.NamedNode):
+            page.incoming.append((_term(graph, t.subject, page_file), _term(graph, t.predicate, page_file)))
+    page.types.sort(key=lambda x: x.text)
+    page.comments.sort()
+    page.outgoing.sort(key=lambda x: (x[0].text, x[1].text))
+    page.incoming.sort(key=lambda x: (x[1].text, x[0].text))
+    page.passages.sort(key=lambda x: (x["line"] or 0, x["exact"]))
+    page.views = [(title, relative(page_file, f"views/{slug}.html")) for title, slug in views.get(iri, [])]
+    return page
+
+
+RESOURCE = _ENV.from_string(
+    """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ page.label_en }} — policykg</title>
+<link rel="stylesheet" href="{{ root }}site.css">
+{% for ext, media in alternates %}
+<link rel="alternate" type="{{ media }}" href="{{ name }}.{{ ext }}">
+{% endfor %}
+</head>
+<body>
+<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}def.html">ontology</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}downloads/index.html">downloads</a>{% if has_views %} · <a href="{{ root }}views/index.html">views</a>{% endif %}</nav>
+<h1>{{ page.label_en }}</h1>
+{% if page.label_nl != page.label_en %}<p class="nl" lang="nl">{{ page.label_nl }}</p>{% endif %}
+<p class="iri"><code>{{ page.iri }}</code></p>
+<p>{% for t in page.types %}{% if t.href %}<a class="type" href="{{ t.href }}">{{ t.text }}</a>{% else %}<span class="type">{{ t.text }}</span>{% endif %} {% endfor %}</p>
+{% for lang, text in page.comments %}<p lang="{{ lang }}" class="comment">{{ text }}</p>{% endfor %}
+{% if page.passages %}
+<h2>In the source</h2>
+{% for p in page.passages %}
+<blockquote>{{ p.exact }}<footer>{{ p.document }}{% if p.line %}, line {{ p.line }}{% endif %}{% if p.href %} · <a href="{{ p.href }}">passage</a>{% endif %}</footer></blockquote>
+{% endfor %}
+{% endif %}
+<h2>Statements</h2>
+<table>
+<tr><th>property</th><th>value</th></tr>
+{% for p, o in page.outgoing %}
+<tr><td>{% if p.href %}<a href="{{ p.href }}" title="{{ p.note }}">{{ p.text }}</a>{% else %}{{ p.text }}{% endif %}</td><td>{% if o.href %}<a href="{{ o.href }}">{{ o.text }}</a>{% elif o.external %}<a href="{{ o.external }}" rel="external">{{ o.text }}</a>{% else %}{{ o.text }}{% endif %}{% if o.note %} <small>{{ o.note }}</small>{% endif %}</td></tr>
+{% endfor %}
+</table>
+{% if page.incoming %}
+<h2>Referred to by</h2>
+<table>
+<tr><th>resource</th><th>property</th></tr>
+{% for s, p in page.incoming %}
+<tr><td>{% if s.href %}<a href="{{ s.href }}">{{ s.text }}</a>{% else %}{{ s.text }}{% endif %}</td><td>{% if p.href %}<a href="{{ p.href }}">{{ p.text }}</a>{% else %}{{ p.text }}{% endif %}</td></tr>
+{% endfor %}
+</table>
+{% endif %}
+{% if page.views %}
+<h2>Views that show it</h2>
+<ul>{% for title, href in page.views %}<li><a href="{{ href }}">{{ title }}</a></li>{% endfor %}</ul>
+{% endif %}
+<h2>Data</h2>
+<p>{% for ext, media in alternates %}<a href="{{ name }}.{{ ext }}" type="{{ media }}">{{ ext }}</a> {% endfor %}</p>
+</body>
+</html>
+"""
+)
+
+CSS = """body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:72rem;margin:1.5rem auto;padding:0 1rem;color:#1b1b1b}
+a{color:#0b5cad}nav{margin-bottom:1rem}h1{margin-bottom:.2rem}.nl{margin-top:0;color:#555}.iri code{font-size:.85rem;color:#555}
+.type{display:inline-block;background:#eef3fa;border-radius:3px;padding:0 .4rem;margin-right:.3rem;text-decoration:none}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #e4e4e4;padding:.25rem .5rem;text-align:left;vertical-align:top}
+blockquote{margin:.6rem 0;padding:.3rem .8rem;border-left:4px solid #bbb;background:#fafafa}blockquote footer{font-size:.85rem;color:#555}
+pre{background:#f6f6f6;padding:.6rem;overflow:auto}small{color:#666}.comment{color:#333}
+"""
+
+
+def _write_rdf(path_stem: Path, triples: list[ox.Triple]) -> None:
+    prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"}
+    for ext, fmt in SYNTAXES.items():
+        target = path_stem.with_name(path_stem.name + "." + ext)
+        data = ox.serialize(triples, format=fmt, prefixes=prefixes if fmt is ox.RdfFormat.TURTLE else None)
+        target.write_bytes(data or b"")
+
+
+def view_index(views_folder: Path | None, loaded: LoadedGraph) -> dict[str, list[tuple[str, str]]]:
+    """Which views show each resource, when the views are there to link to."""
+    if views_folder is None:
+        return {}
+    from .views import define_views, project_view_data
+
+    shown: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for view in define_views(project_view_data(loaded)):
+        for node in view.nodes:
+            shown[node].append((view.title, view.slug))
+    return shown
+
+
+def write_site(loaded: LoadedGraph, folder: Path, dist: Path | None = None) -> list[Path]:
+    """Write the whole site into ``folder``; ``dist`` holds the dumps, views and analysis to include."""
+    graph = SiteGraph(loaded)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "site.css").write_text(CSS, encoding="utf-8")
+    views_folder = dist / "views" if dist and (dist / "views" / "index.html").exists() else None
+    shown = view_index(views_folder, loaded)
+    written = []
+    subjects = sorted(s for s in graph.by_subject if site_path(s) and site_path(s) != "def")
+    for iri in subjects:
+        page = build_page(graph, iri, shown)
+        target = folder / (page.path + ".html")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        depth = page.path.count("/")
+        target.write_text(
+            RESOURCE.render(
+                page=page,
+                root="../" * depth,
+                name=page.path.rsplit("/", 1)[-1],
+                alternates=list(MEDIA_TYPES.items()),
+                has_views=views_folder is not None,
+            ),
+            encoding="utf-8",
+        )
+        _write_rdf(folder / page.path, graph.description(iri))
+        written.append(target)
+    written.append(write_ontology_page(loaded, graph, folder))
+    written += write_gallery(loaded, folder)
+    written += write_downloads(loaded, graph, folder, dist, subjects)
+    if views_folder is not None:
+        shutil.copytree(views_folder, folder / "views")
+    if dist and (dist / "analysis").is_dir():
+        shutil.copytree(dist / "analysis", folder / "analysis")
+    written.append(write_home(graph, folder, subjects, views_folder is not None, dist))
+    (folder / "404.html").write_text(NOT_FOUND, encoding="utf-8")
+    return written
+
+
+NOT_FOUND = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Not found — policykg</title><link rel="stylesheet" href="/site.css"></head>
+<body><h1>Not found</h1><p>There is no resource or page at this address. Start from <a href="/index.html">the home page</a>.</p></body></html>
+"""
+
+
+ONTOLOGY = _ENV.from_string(
+    """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} — policykg</title>
+<link rel="stylesheet" href="site.css">
+{% for ext, media in alternates %}<link rel="alternate" type="{{ media }}" href="def.{{ ext }}">
+{% endfor %}
+</head>
+<body>
+<nav><a href="index.html">policykg</a> · <a href="queries/index.html">queries</a> · <a href="downloads/index.html">downloads</a></nav>
+<h1>{{ title }}</h1>
+<p class="iri"><code>{{ iri }}</code> · version {{ version }} · prefix <code>pkg:</code> · <code>{{ namespace }}</code></p>
+{% for lang, text in descriptions %}<p lang="{{ lang }}">{{ text }}</p>{% endfor %}
+<p>Data: {% for ext, media in alternates %}<a href="def.{{ ext }}" type="{{ media }}">{{ ext }}</a> {% endfor %}</p>
+{% for section, terms in sections %}
+<h2>{{ section }}</h2>
+<ul>{% for t in terms %}<li><a href="#{{ t.name }}">{{ t.name }}</a></li>{% endfor %}</ul>
+{% for t in terms %}
+<section id="{{ t.name }}">
+<h3>pkg:{{ t.name }} <small>{{ t.label_en }} · <span lang="nl">{{ t.label_nl }}</span></small></h3>
+{% for lang, text in t.comments %}<p lang="{{ lang }}">{{ text }}</p>{% endfor %}
+<table>{% for key, values in t.rows %}<tr><th>{{ key }}</th><td>{% for v in values %}{% if v.href %}<a href="{{ v.href }}">{{ v.text }}</a>{% else %}{{ v.text }}{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}</td></tr>{% endfor %}</table>
+</section>
+{% endfor %}
+{% endfor %}
+</body>
+</html>
+"""
+)
+
+
+def write_ontology_page(loaded: LoadedGraph, graph: SiteGraph, folder: Path) -> Path:
+    """The ontology's documentation at ``def.html`` (one anchor per term), and its data beside it."""
+    defined = "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"
+    terms = sorted(
+        {
+            t.subject.value
+            for t in graph.triples
+            if t.predicate.value == defined and t.object.value == ONTOLOGY_IRI
+        }
+    )
+    kinds = {
+        "Classes": "http://www.w3.org/2002/07/owl#Class",
+        "Object properties": "http://www.w3.org/2002/07/owl#ObjectProperty",
+        "Datatype properties": "http://www.w3.org/2002/07/owl#DatatypeProperty",
+    }
+    shown = {
+        "http://www.w3.org/2000/01/rdf-schema#subClassOf": "subclass of",
+        "http://www.w3.org/2000/01/rdf-schema#subPropertyOf": "subproperty of",
+        "http://www.w3.org/2000/01/rdf-schema#domain": "domain",
+        "http://www.w3.org/2000/01/rdf-schema#range": "range",
+        RDF_TYPE: "type",
+    }
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in [*kinds, "Individuals"]}
+    for iri in terms:
+        types = {t.object.value for t in graph.by_subject[iri] if t.predicate.value == RDF_TYPE}
+        section = next((name for name, kind in kinds.items() if kind in types), "Individuals")
+        rows: dict[str, list[Term]] = defaultdict(list)
+        comments = []
+        for t in graph.by_subject[iri]:
+            if t.predicate.value in shown:
+                rows[shown[t.predicate.value]].append(_term(graph, t.object, "def.html"))
+            elif t.predicate.value == COMMENT:
+                comments.append((t.object.language or "", t.object.value))
+        sections[section].append(
+            {
+                "name": iri.split("#", 1)[-1],
+                "label_en": graph.label(iri, "en"),
+                "label_nl": graph.label(iri, "nl"),
+                "comments": sorted(comments),
+                "rows": [(k, sorted(v, key=lambda x: x.text)) for k, v in sorted(rows.items())],
+            }
+        )
+    ontology_triples = [t for t in graph.triples if t.subject.value == ONTOLOGY_IRI]
+    descriptions = sorted(
+        (t.object.language or "", t.object.value)
+        for t in ontology_triples
+        if t.predicate.value == "http://purl.org/dc/terms/description"
+    )
+    version = next(
+        (t.object.value for t in ontology_triples if t.predicate.value.endswith("versionInfo")), ""
+    )
+    target = folder / "def.html"
+    target.write_text(
+        ONTOLOGY.render(
+            title=graph.label(ONTOLOGY_IRI) if graph.labels.get(ONTOLOGY_IRI) else "The policykg ontology",
+            iri=ONTOLOGY_IRI,
+            namespace=ONTOLOGY_IRI + "#",
+            version=version,
+            descriptions=descriptions,
+            sections=[(name, items) for name, items in sections.items() if items],
+            alternates=list(MEDIA_TYPES.items()),
+        ),
+        encoding="utf-8",
+    )
+    closure: list[ox.Triple] = []
+    for iri in [ONTOLOGY_IRI, *terms]:
+        closure += graph.description(iri)
+    _write_rdf(folder / "def", sorted(set(closure), key=str))
+    return target
+
+
+GALLERY = _ENV.from_string(
+    """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} — policykg</title>
+<link rel="stylesheet" href="{{ root }}site.css">
+</head>
+<body>
+<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}sparql.html">query editor</a></nav>
+<h1>{{ title }}</h1>
+{% if query %}
+<p>{{ query.description }}</p>
+<p lang="en"><em>{{ query.header.get("question-en", "") }}</em><br><span lang="nl"><em>{{ query.header.get("question-nl", "") }}</em></span></p>
+{% if query.params %}<p>Parameters: {% for k, v in query.params.items() %}<code>{{ k }}</code> = <code>{{ v }}</code>{% if query.param_help.get(k) %} ({{ query.param_help[k] }}){% endif %} {% endfor %}</p>{% endif %}
+<p><a href="{{ root }}sparql.html?query={{ encoded }}">Open it in the query editor</a> · run it yourself: <code>policykg query {{ query.name }}</code></p>
+<pre>{{ query.text }}</pre>
+<h2>Current results ({{ rows|length }} row{{ "" if rows|length == 1 else "s" }})</h2>
+<table><tr>{% for v in variables %}<th>{{ v }}</th>{% endfor %}</tr>
+{% for row in rows %}<tr>{% for cell in row %}<td>{% if cell.href %}<a href="{{ cell.href }}">{{ cell.text }}</a>{% else %}{{ cell.text }}{% endif %}</td>{% endfor %}</tr>
+{% endfor %}</table>
+{% else %}
+<p>The query library: every question the graph answers in SPARQL, with its current results. Run any of
+them in the <a href="{{ root }}sparql.html">query editor</a> (served by <code>policykg serve</code>) or with
+<code>policykg query NAME</code>.</p>
+{% for category, queries in categories %}
+<h2>{{ category }}</h2>
+<ul>{% for q in queries %}<li><a href="{{ q.name }}.html">{{ q.title }}</a>: {{ q.description }}</li>{% endfor %}</ul>
+{% endfor %}
+{% endif %}
+</body>
+</html>
+"""
+)
+
+
+def _cell(graph: SiteGraph, term: dict[str, str] | None, page: str) -> Term:
+    if term is None:
+        return Term("")
+    if term["type"] == "uri":
+        target = site_path(term["value"])
+        label = graph.label(term["value"])
+        if target:
+            anchor = "#" + term["value"].split("#", 1)[1] if "#" in term["value"] else ""
+            return Term(label, relative(page, target + ".html") + anchor)
+        return Term(shorten(term["value"]).strip("<>"))
+    return Term(term["value"])
+
+
+def write_gallery(loaded: LoadedGraph, folder: Path) -> list[Path]:
+    """A page per query of the library with its current results, an index by category, and the editor."""
+    import urllib.parse
+
+    graph = SiteGraph.__new__(SiteGraph)
+    graph.labels = defaultdict(dict)
+    for t in loaded.triples():
+        if (
+            t.predicate.value == LABEL
+            and isinstance(t.object, ox.Literal)
+            and isinstance(t.subject, ox.NamedNode)
+        ):
+            graph.labels[t.subject.value][t.object.language or ""] = t.object.value
+    engine = EmbeddedEngine(loaded.store)
+    queries = list_queries(loaded.project.queries_dir)
+    written = []
+    by_category: dict[str, list[Any]] = defaultdict(list)
+    for query in queries:
+        by_category[query.category or "other"].append(query)
+        page_file = f"queries/{query.name}.html"
+        answer = engine.answer(prepare(query)[0])
+        rows = [[_cell(graph, row.get(v), page_file) for v in answer.variables] for row in answer.rows]
+        target = folder / page_file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            GALLERY.render(
+                title=query.title,
+                query=query,
+                root="../" * page_file.count("/"),
+                encoded=urllib.parse.quote(query.text),
+                variables=answer.variables,
+                rows=rows if answer.kind == "select" else [[Term("yes" if answer.boolean else "no")]],
+            ),
+            encoding="utf-8",
+        )
+        written.append(target)
+    index = folder / "queries" / "index.html"
+    index.write_text(
+        GALLERY.render(title="Query gallery", query=None, root="../", categories=sorted(by_category.items())),
+        encoding="utf-8",
+    )
+    examples = [{"name": q.name, "title": q.title, "text": q.text} for q in queries]
+    editor = folder / "sparql.html"
+    editor.write_text(EDITOR.replace("/*EXAMPLES*/[]", _safe_json(examples)), encoding="utf-8")
+    return [index, editor, *written]
+
+
+def _safe_json(value: Any) -> str:
+    return (
+        json.dumps(value, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+
+
+EDITOR = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>SPARQL query editor — policykg</title>
+<link rel="stylesheet" href="site.css">
+<style>textarea{width:100%;height:18rem;font:13px/1.4 ui-monospace,monospace}#status{color:#555}</style>
+</head>
+<body>
+<nav><a href="index.html">policykg</a> · <a href="queries/index.html">queries</a></nav>
+<h1>SPARQL query editor</h1>
+<p>Runs read-only SPARQL 1.1 queries on this site's endpoint (<code>sparql</code>, served by
+<code>policykg serve</code>). The prefixes <code>pkg:</code>, <code>rdfs:</code>, <code>skos:</code> and the
+others of the library are declared for you.</p>
+<p><label>Example: <select id="examples"><option value="">choose a query of the library</option></select></label></p>
+<textarea id="query" spellcheck="false" aria-label="SPARQL query">SELECT ?priority ?label WHERE {
+  ?document a pkg:PolicyDocument ; pkg:hasPriority ?priority .
+  ?priority rdfs:label ?label . FILTER(LANG(?label) = "en")
+}</textarea>
+<p><button id="run" type="button">Run</button> <span id="status"></span></p>
+<table id="results"></table>
+<script type="application/json" id="examples-data">/*EXAMPLES*/[]</script>
+<script>
+(function () {
+  "use strict";
+  var examples = JSON.parse(document.getElementById("examples-data").textContent);
+  var select = document.getElementById("examples");
+  var box = document.getElementById("query");
+  var status = document.getElementById("status");
+  var table = document.getElementById("results");
+  examples.forEach(function (q, i) {
+    var option = document.createElement("option");
+    option.value = String(i);
+    option.textContent = q.name + " — " + q.title;
+    select.appendChild(option);
+  });
+  select.addEventListener("change", function () { if (select.value) box.value = examples[+select.value].text; });
+  var given = new URLSearchParams(location.search).get("query");
+  if (given) box.value = given;
+  function cell(row, text) { var td = document.createElement("td"); td.textContent = text; row.appendChild(td); }
+  document.getElementById("run").addEventListener("click", function () {
+    status.textContent = "running…";
+    table.textContent = "";
+    fetch("sparql", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json" },
+      body: new URLSearchParams({ query: box.value })
+    }).then(function (response) {
+      if (!response.ok) return response.text().then(function (t) { throw new Error(t || response.statusText); });
+      return response.json();
+    }).then(function (data) {
+      if ("boolean" in data) { status.textContent = data.boolean ? "yes" : "no"; return; }
+      var head = document.createElement("tr");
+      data.head.vars.forEach(function (v) { var th = document.createElement("th"); th.textContent = v; head.appendChild(th); });
+      table.appendChild(head);
+      data.results.bindings.forEach(function (b) {
+        var tr = document.createElement("tr");
+        data.head.vars.forEach(function (v) { cell(tr, b[v] ? b[v].value : ""); });
+        table.appendChild(tr);
+      });
+      status.textContent = data.results.bindings.length + " rows";
+    }).catch(function (error) { status.textContent = String(error.message || error); });
+  });
+})();
+</script>
+</body>
+</html>
+"""
+
+
+DOWNLOADS = _ENV.from_string(
+    """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Downloads — policykg</title>
+<link rel="stylesheet" href="../site.css">
+<link rel="alternate" type="text/turtle" href="void.ttl">
+</head>
+<body>
+<nav><a href="../index.html">policykg</a> · <a href="../def.html">ontology</a> · <a href="../queries/index.html">queries</a></nav>
+<h1>Downloads</h1>
+<p>The whole graph ({{ triples }} triples), and a description of the dataset in
+<a href="void.ttl">VoID and DCAT</a> (DCAT-AP 3.0).</p>
+<table><tr><th>file</th><th>media type</th><th>bytes</th></tr>
+{% for d in dumps %}<tr><td><a href="{{ d.name }}">{{ d.name }}</a></td><td>{{ d.media }}</td><td>{{ d.size }}</td></tr>
+{% endfor %}</table>
+</body>
+</html>
+"""
+)
+
+IANA = "http://www.iana.org/assignments/media-types/"
+FILE_TYPES = {
+    "ttl": "http://publications.europa.eu/resource/authority/file-type/RDF_TURTLE",
+    "nt": "http://publications.europa.eu/resource/authority/file-type/RDF_N_TRIPLES",
+    "jsonld": "http://publications.europa.eu/resource/authority/file-type/JSON_LD",
+}
+
+
+def release_date() -> str:
+    """The date the build describes as modified: ``$SOURCE_DATE_EPOCH`` where set (reproducible builds),
+    else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+        if epoch
+        else datetime.datetime.now(datetime.UTC)
+    )
+    return moment.date().isoformat()
+
+
+def describe_dataset(graph: SiteGraph, dumps: list[dict[str, Any]], examples: list[str]) -> str:
+    """The dataset's description in Turtle: VoID (https://www.w3.org/TR/void/) and DCAT-AP 3.0
+    (https://semiceu.github.io/DCAT-AP/releases/3.0.0/)."""
+    classes = {t.object.value for t in graph.triples if t.predicate.value == RDF_TYPE}
+    entities = {
+        t.subject.value
+        for t in graph.triples
+        if isinstance(t.subject, ox.NamedNode) and site_path(t.subject.value)
+    }
+    modified = release_date()
+    lines = [
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
+        "@prefix dct: <http://purl.org/dc/terms/> .",
+        "@prefix foaf: <http://xmlns.com/foaf/0.1/> .",
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "",
+        f"<{DATASET}> a dcat:Dataset, void:Dataset ;",
+        '    dct:title "policykg: government policy as a knowledge graph"@en, "policykg: overheidsbeleid als kennisgraaf"@nl ;',
+        '    dct:description "Dutch government policy documents as linked data: priorities, interventions, budgets, '
+        'the institutions that carry them and the laws they rest on, every statement traced to its passage."@en, '
+        '"Nederlandse beleidsdocumenten als linked data: opgaven, interventies, budgetten, de instellingen die ze '
+        'dragen en de wetten waarop ze steunen, elke bewering herleid tot haar passage."@nl ;',
+        "    dct:license <https://creativecommons.org/licenses/by/4.0/> ;",
+        f"    dct:publisher <{BASE}publisher> ;",
+        '    dct:issued "2026-11-29"^^xsd:date ;',
+        f'    dct:modified "{modified}"^^xsd:date ;',
+        f'    dcat:version "{__version__}" ;',
+        f"    dcat:landingPage <{BASE}> ;",
+        '    dcat:keyword "digitalisering"@nl, "digitalisation"@en, "beleid"@nl, "policy"@en ;',
+        f"    void:triples {len(graph.triples)} ;",
+        f"    void:classes {len(classes)} ;",
+        f"    void:entities {len(entities)} ;",
+        f'    void:uriSpace "{PREFIXES["id"]}" ;',
+        f"    void:vocabulary <{ONTOLOGY_IRI}> ;",
+        f"    void:sparqlEndpoint <{ENDPOINT}> ;",
+        *(f"    void:exampleResource <{iri}> ;" for iri in examples),
+        *(f"    void:dataDump <{BASE}downloads/{d['name']}> ;" for d in dumps),
+        *(f"    dcat:distribution <{BASE}downloads/{d['name']}#distribution> ;" for d in dumps),
+        f"    dcat:distribution <{BASE}sparql#distribution> .",
+        "",
+        f'<{BASE}publisher> a foaf:Agent ; foaf:name "policykg contributors" .',
+        "",
+        f"<{BASE}sparql#service> a dcat:DataService ;",
+        '    dct:title "policykg SPARQL endpoint"@en, "policykg SPARQL-eindpunt"@nl ;',
+        f"    dcat:endpointURL <{ENDPOINT}> ;",
+        f"    dcat:servesDataset <{DATASET}> ;",
+        "    dct:conformsTo <https://www.w3.org/TR/sparql11-protocol/> .",
+        "",
+        f"<{BASE}sparql#distribution> a dcat:Distribution ;",
+        '    dct:title "SPARQL endpoint"@en ;',
+        f"    dcat:accessURL <{ENDPOINT}> ;",
+        f"    dcat:accessService <{BASE}sparql#service> ;",
+        "    dct:license <https://creativecommons.org/licenses/by/4.0/> .",
+    ]
+    for d in dumps:
+        lines += [
+            "",
+            f"<{BASE}downloads/{d['name']}#distribution> a dcat:Distribution ;",
+            f'    dct:title "The whole graph as {d["title"]}"@en ;',
+            f"    dcat:accessURL <{BASE}downloads/> ;",
+            f"    dcat:downloadURL <{BASE}downloads/{d['name']}> ;",
+            f"    dcat:mediaType <{IANA}{d['media']}> ;",
+            f"    dct:format <{FILE_TYPES[d['ext']]}> ;",
+            f'    dcat:byteSize "{d["size"]}"^^xsd:nonNegativeInteger ;',
+            f"    dcat:checksum [ a <http://spdx.org/rdf/terms#Checksum> ; <http://spdx.org/rdf/terms#algorithm> "
+            f"<http://spdx.org/rdf/terms#checksumAlgorithm_sha256> ; <http://spdx.org/rdf/terms#checksumValue> "
+            f'"{d["sha256"]}"^^xsd:hexBinary ] ;',
+            "    dct:license <https://creativecommons.org/licenses/by/4.0/> .",
+        ]
+    # DCAT-AP 3.0 gives each value a class (its SHACL shapes check sh:class): say which.
+    typed = {
+        "http://purl.org/dc/terms/LicenseDocument": ["https://creativecommons.org/licenses/by/4.0/"],
+        "http://purl.org/dc/terms/Standard": ["https://www.w3.org/TR/sparql11-protocol/"],
+        "http://xmlns.com/foaf/0.1/Document": [BASE],
+        "http://www.w3.org/2000/01/rdf-schema#Resource": [ENDPOINT, BASE + "downloads/"]
+        + [f"{BASE}downloads/{d['name']}" for d in dumps],
+        "http://purl.org/dc/terms/MediaType": [IANA + d["media"] for d in dumps],
+        "http://purl.org/dc/terms/MediaTypeOrExtent": [FILE_TYPES[d["ext"]] for d in dumps],
+        "http://spdx.org/rdf/terms#ChecksumAlgorithm": ["http://spdx.org/rdf/terms#checksumAlgorithm_sha256"],
+    }
+    lines.append("")
+    for cls, iris in typed.items():
+        lines += [f"<{iri}> a <{cls}> ." for iri in iris]
+    return "\n".join(lines) + "\n"
+
+
+def write_downloads(
+    loaded: LoadedGraph, graph: SiteGraph, folder: Path, dist: Path | None, subjects: list[str]
+) -> list[Path]:
+    """The dumps, their listing with media types and sizes, and the VoID and DCAT description."""
+    target = folder / "downloads"
+    target.mkdir(parents=True, exist_ok=True)
+    dumps = []
+    titles = {"ttl": "Turtle", "nt": "N-Triples", "jsonld": "JSON-LD"}
+    for ext in ("ttl", "nt", "jsonld"):
+        name = f"policykg.{ext}"
+        source = dist / name if dist else None
+        if source and source.exists():
+            shutil.copyfile(source, target / name)
+        else:
+            (target / name).write_bytes(ox.serialize(graph.triples, format=SYNTAXES[ext]) or b"")
+        data = (target / name).read_bytes()
+        dumps.append(
+            {
+                "name": name,
+                "ext": ext,
+                "title": titles[ext],
+                "media": MEDIA_TYPES[ext],
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+    priorities = [s for s in subjects if "/priority/" in s][:2]
+    examples = [
+        s
+        for s in ("https://w3id.org/policykg/id/institution/ncsc", "https://w3id.org/policykg/id/law/dsa")
+        if s in subjects
+    ]
+    description = describe_dataset(graph, dumps, priorities + examples)
+    (target / "void.ttl").write_text(description, encoding="utf-8")
+    index = target / "index.html"
+    index.write_text(DOWNLOADS.render(dumps=dumps, triples=len(graph.triples)), encoding="utf-8")
+    return [index, target / "void.ttl"]
+
+
+HOME = _ENV.from_string(
+    """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>policykg: government policy as a knowledge graph</title>
+<link rel="stylesheet" href="site.css">
+<link rel="alternate" type="text/turtle" href="downloads/void.ttl">
+</head>
+<body>
+<h1>policykg</h1>
+<p>Government policy documents as a linked-data knowledge graph: priorities, interventions, budgets, the
+institutions that carry them and the laws they rest on, every statement traced to the passage of the
+source it comes from. {{ triples }} triples.</p>
+<ul>
+<li><a href="def.html">The ontology</a>: classes and properties, in Dutch and English</li>
+<li><a href="queries/index.html">The query gallery</a>, and the <a href="sparql.html">query editor</a></li>
+<li><a href="downloads/index.html">Downloads</a>: the whole graph, and its VoID and DCAT description</li>
+{% if has_views %}<li><a href="views/index.html">Views</a>: interactive graphs and charts</li>{% endif %}
+{% if has_analysis %}<li><a href="analysis/report.html">Overlaps and dependencies</a>: the analysis report</li>{% endif %}
+</ul>
+{% for title, items in classes %}
+<h2>{{ title }} ({{ items|length }})</h2>
+<ul class="columns">{% for href, label in items %}<li><a href="{{ href }}">{{ label }}</a></li>{% endfor %}</ul>
+{% endfor %}
+</body>
+</html>
+"""
+)
+
+
+def write_home(
+    graph: SiteGraph, folder: Path, subjects: list[str], has_views: bool, dist: Path | None
+) -> Path:
+    """The home page: what the site holds, and every resource by class."""
+    by_class: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for iri in subjects:
+        for t in graph.by_subject[iri]:
+            if t.predicate.value == RDF_TYPE and t.object.value.startswith(PREFIXES["pkg"]):
+                by_class[graph.label(t.object.value) + "|" + t.object.value].append(
+                    (site_path(iri) + ".html", graph.label(iri))
+                )
+    classes = [
+        (key.split("|", 1)[0], sorted(items, key=lambda x: x[1].lower()))
+        for key, items in sorted(by_class.items())
+    ]
+    target = folder / "index.html"
+    target.write_text(
+        HOME.render(
+            triples=len(graph.triples),
+            classes=classes,
+            has_views=has_views,
+            has_analysis=bool(dist and (dist / "analysis" / "report.html").exists()),
+        ),
+        encoding="utf-8",
+    )
+    return target

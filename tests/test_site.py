@@ -1,0 +1,160 @@
+"""The static site: a page and data for every resource, no broken internal link, no third-party request,
+and a dataset description that conforms to DCAT-AP 3.0."""
+
+from __future__ import annotations
+
+import os
+import re
+import urllib.parse
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from conftest import ROOT, run_cli
+
+from policykg.project import Project
+from policykg.site import site_path
+
+STANDARDS = ROOT.parent / "shared" / "standards" / "dcat-ap-3.0.0-SHACL.ttl"
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        for name in ("href", "src"):
+            if attributes.get(name):
+                self.links.append((tag, name, attributes[name]))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Path:
+    import shutil
+
+    root = tmp_path_factory.mktemp("site-project")
+    for name in ("ontology", "graphs", "queries", "sources"):
+        shutil.copytree(project.root / name, root / name)
+    themes = root / "graphs" / "shared" / "themes.ttl"
+    themes.write_text(
+        themes.read_text(encoding="utf-8").replace('"encryption"@en', '"<b>encryption</b>"@en'),
+        encoding="utf-8",
+    )
+    result = run_cli("build", root=root)
+    assert result.returncode == 0, result.stderr
+    return root / "dist" / "site"
+
+
+def parsed(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_no_broken_internal_link_and_no_third_party_request(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 500
+    anchors: dict[Path, set[str]] = {}
+    broken, third_party = [], []
+    for page in pages:
+        links = parsed(page)
+        for tag, _attribute, value in links.links:
+            url = urllib.parse.urlsplit(value)
+            if url.scheme in ("http", "https"):
+                if tag != "a":
+                    third_party.append((page.name, value))
+                continue
+            if url.scheme or value.startswith("mailto:"):
+                continue
+            if not url.path:
+                continue
+            base = site if url.path.startswith("/") else page.parent
+            target = (base / urllib.parse.unquote(url.path).lstrip("/")).resolve()
+            if not target.exists():
+                broken.append((str(page.relative_to(site)), value))
+            elif url.fragment and target.suffix == ".html" and target.name == "def.html":
+                anchors.setdefault(target, parsed(target).ids)
+                if url.fragment not in anchors[target]:
+                    broken.append((str(page.relative_to(site)), value))
+    assert broken == [], broken[:10]
+    assert third_party == [], third_party[:10]
+
+
+def test_every_resource_has_a_page_and_its_data(site: Path) -> None:
+    graph = ox.Store()
+    graph.bulk_load(path=str(site / "downloads" / "policykg.nt"), format=ox.RdfFormat.N_TRIPLES)
+    subjects = {q.subject.value for q in graph if isinstance(q.subject, ox.NamedNode)}
+    paths = {site_path(s) for s in subjects if site_path(s) and site_path(s) != "def"}
+    assert len(paths) > 400
+    for path in paths:
+        for ext in ("html", "ttl", "jsonld", "nt"):
+            assert (site / f"{path}.{ext}").exists(), f"{path}.{ext}"
+    page = (site / "id/institution/ncsc.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" type="text/turtle" href="ncsc.ttl">' in page
+    assert "National Cyber Security Centre" in page and "Nationaal Cyber Security Centrum" in page
+    assert "NSCS" in page and "line 87" in page
+    data = rdflib.Graph().parse(site / "id/institution/ncsc.ttl")
+    assert (
+        rdflib.URIRef("https://w3id.org/policykg/id/institution/ncsc"),
+        rdflib.RDF.type,
+        rdflib.URIRef("https://w3id.org/policykg/def#Institution"),
+    ) in data
+
+
+def test_pages_escape_text_from_the_graph(site: Path) -> None:
+    page = (site / "id/theme/encryptie.html").read_text(encoding="utf-8")
+    assert "<b>encryption</b>" not in page and "&lt;b&gt;encryption&lt;/b&gt;" in page
+
+
+def test_ontology_gallery_and_downloads(site: Path) -> None:
+    ontology = parsed(site / "def.html")
+    assert {"Intervention", "involves", "Priority", "dependsOn", "amount"} <= ontology.ids
+    gallery = (site / "queries" / "index.html").read_text(encoding="utf-8")
+    assert 'href="overlaps/institutions-across-priorities.html"' in gallery
+    query_page = (site / "queries" / "budget" / "printed-totals.html").read_text(encoding="utf-8")
+    assert "1705" in query_page and "sparql.html?query=" in query_page
+    listing = (site / "downloads" / "index.html").read_text(encoding="utf-8")
+    size = (site / "downloads" / "policykg.nt").stat().st_size
+    assert f"<td>{size}</td>" in listing
+
+
+def test_dataset_description_conforms_to_dcat_ap(site: Path) -> None:
+    if not STANDARDS.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{STANDARDS} is missing; CI has ../shared/standards beside the clone")
+        pytest.skip(f"the DCAT-AP 3.0 shapes are not at {STANDARDS} (outside CI)")
+    from pyshacl import validate
+
+    description = rdflib.Graph().parse(site / "downloads" / "void.ttl")
+    conforms, _graph, text = validate(
+        description, shacl_graph=rdflib.Graph().parse(STANDARDS), inference="none"
+    )
+    assert conforms, text
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dataset = rdflib.URIRef("https://w3id.org/policykg/dataset")
+    triples = int(description.value(dataset, void.triples))
+    assert triples == sum(
+        1
+        for line in (site / "downloads" / "policykg.nt").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+    sizes = {
+        str(d): int(description.value(d, rdflib.URIRef("http://www.w3.org/ns/dcat#byteSize")))
+        for d in description.objects(dataset, rdflib.URIRef("http://www.w3.org/ns/dcat#distribution"))
+        if description.value(d, rdflib.URIRef("http://www.w3.org/ns/dcat#byteSize")) is not None
+    }
+    assert (
+        sizes["https://w3id.org/policykg/downloads/policykg.ttl#distribution"]
+        == (site / "downloads" / "policykg.ttl").stat().st_size
+    )
+    assert re.search(
+        r"void:sparqlEndpoint <https://w3id.org/policykg/sparql>",
+        (site / "downloads" / "void.ttl").read_text(),
+    )
