@@ -95,3 +95,97 @@ def silent_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/sparql"
     finally:
         listener.close()
+
+
+@contextmanager
+def oxigraph_store(folder: Path) -> Iterator[str]:
+    """An empty, writable Oxigraph server whose queries see every named graph; yields its base URL
+    (queries at /query, the Graph Store Protocol at /store)."""
+    program = require("oxigraph", "pip install oxigraph (the test extras include it)")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            program,
+            "serve",
+            "--location",
+            str(folder / "oxigraph-rw"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+DirsAllowed = ., {folder}
+CheckpointInterval = 60
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+MaxClientConnections = 4
+ServerThreads = 4
+
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+@contextmanager
+def virtuoso_server(folder: Path) -> Iterator[str]:
+    """A Virtuoso Open Source server with a fresh database; yields its base URL (queries at /sparql, the
+    Graph Store Protocol with digest authentication at /sparql-graph-crud-auth, user dba:dba)."""
+    program = require("virtuoso-t", "apt-get install virtuoso-opensource-7-bin (Debian)")
+    folder.mkdir(parents=True, exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(
+        VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port), encoding="utf-8"
+    )
+    process = subprocess.Popen(
+        [program, "-f", "-c", str(ini)], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", process, seconds=90)
+        yield f"http://127.0.0.1:{http_port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

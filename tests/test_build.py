@@ -34,7 +34,8 @@ def test_build_writes_graph_and_summary(scratch: Project, loaded: LoadedGraph) -
         "views/overview.html",
         "views/charts/budget-by-priority.svg",
     } <= files
-    assert not {f for f in files if not f.startswith(("views/", "analysis/")) and "/" in f}
+    assert "site/index.html" in files and "site/downloads/void.ttl" in files
+    assert not {f for f in files if not f.startswith(("views/", "analysis/", "site/")) and "/" in f}
     n = len(loaded)
     assert parse_count(dist / "policykg.ttl", ox.RdfFormat.TURTLE) == n
     assert parse_count(dist / "policykg.nt", ox.RdfFormat.N_TRIPLES) == n

@@ -9,7 +9,20 @@ from conftest import ROOT, run_cli
 
 from policykg.cli import make_parser
 
-SUBCOMMANDS = ["build", "validate", "fmt", "coverage", "stats", "query", "queries", "views", "analyze"]
+SUBCOMMANDS = [
+    "build",
+    "validate",
+    "fmt",
+    "coverage",
+    "stats",
+    "query",
+    "queries",
+    "views",
+    "analyze",
+    "site",
+    "serve",
+    "publish",
+]
 
 
 def test_every_subcommand_is_listed() -> None:

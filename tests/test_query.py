@@ -49,7 +49,7 @@ def test_machine_formats_follow_the_w3c_result_formats() -> None:
         "2026",
         "1705",
         "1705",
-        "true",
+        "yes",
     ]
     tsv = run_cli("query", name, "-f", "tsv", root=ROOT).stdout.splitlines()
     assert tsv[0] == "?periodLabel\t?printed\t?sum\t?addsUp"

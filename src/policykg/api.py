@@ -4,7 +4,7 @@
 >>> kg = policykg.load()
 >>> rows = kg.query("budget/printed-totals")
 >>> [(r.periodLabel, r.printed, r.addsUp) for r in rows][:2]
-[('2026', Decimal('1705'), True), ('2027', Decimal('2605'), True)]
+[('2026', Decimal('1705'), 'yes'), ('2027', Decimal('2605'), 'yes')]
 >>> deps = kg.query("dependencies/depends-on-transitively",
 ...                 intervention="https://w3id.org/policykg/id/kernboodschap-digitalisering/intervention/protect")
 >>> [d.dependencyLabel for d in deps]

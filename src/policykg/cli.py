@@ -214,6 +214,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import publish_graph
+
+    project = find_project(args.root)
+    result = publish_graph(
+        project.dist_dir / "policykg.nt",
+        args.endpoint,
+        graph=args.graph,
+        auth=args.auth,
+        timeout=args.timeout,
+    )
+    print(
+        f"published {result.sent} triples into <{result.graph}> at {args.endpoint} (HTTP {result.status}); "
+        f"the store holds {result.stored}"
+    )
+    return EXIT_OK
+
+
 def cmd_views(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -375,6 +393,30 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, default=10_000, help="rows an answer may have (default 10000)")
     p.add_argument("--workers", type=int, default=2, help="queries run at once (default 2)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "publish",
+        help="load the built graph into a triple store (SPARQL 1.1 Graph Store Protocol)",
+        description="Replace a named graph in any store that speaks the SPARQL 1.1 Graph Store HTTP "
+        "Protocol (Fuseki, Oxigraph, Virtuoso, GraphDB) with dist/policykg.nt, then check that the store "
+        "holds the same number of triples. Run policykg build first.",
+    )
+    p.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="the Graph Store endpoint, e.g. http://localhost:7878/store (Oxigraph), "
+        "http://localhost:8890/sparql-graph-crud-auth (Virtuoso), http://localhost:3030/ds/data (Fuseki)",
+    )
+    p.add_argument(
+        "--graph",
+        default="https://w3id.org/policykg/dataset",
+        metavar="IRI",
+        help="the named graph to replace (default https://w3id.org/policykg/dataset)",
+    )
+    p.add_argument("--auth", metavar="USER:PASSWORD", help="credentials for Basic or Digest authentication")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the store (default 120)")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser(
         "views",
