@@ -68,13 +68,15 @@ def test_publish_replaces_the_graph_and_checks_the_count(built: Path, store: dic
     )
 
 
-def test_wrong_credentials_are_one_clear_line(built: Path, store: dict[str, str]) -> None:
-    if not store["auth"]:
-        pytest.skip("this store takes no credentials")
-    result = run_cli("publish", "--endpoint", store["store"], "--auth", "dba:wrong", root=built)
-    assert (
-        result.returncode == 1 and "answered HTTP 401" in result.stderr and "Traceback" not in result.stderr
-    )
+def test_a_refusal_is_one_clear_line(built: Path, store: dict[str, str]) -> None:
+    if store["auth"]:
+        result = run_cli("publish", "--endpoint", store["store"], "--auth", "dba:wrong", root=built)
+        expected = "answered HTTP 401 to PUT"
+    else:
+        result = run_cli("publish", "--endpoint", store["store"].replace("/store", "/nope"), root=built)
+        expected = "answered HTTP 404 to PUT"
+    assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def rows(answer, ordered: bool) -> list:
