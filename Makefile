@@ -1,11 +1,11 @@
 # Two commands on a fresh machine with Python >= 3.11 and make:
-#   make run   create .venv, install, build the graph into dist/ and say where the outputs are
+#   make run   create .venv, install, build everything into dist/, then serve the site on localhost
 #   make test  create .venv, install with the test extras, run every check and test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test build validate fmt lint bench clean
+.PHONY: run test build validate fmt bench clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("policykg needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -23,7 +23,8 @@ run: $(VENV)/.installed-run
 	@echo
 	@echo "The graph is in dist/: policykg.ttl, policykg.nt, policykg.jsonld (context.jsonld), summary.json;"
 	@echo "the overlap and dependency report in dist/analysis/; the views: open dist/views/index.html in a browser."
-	@echo "Next: $(BIN)/policykg stats | coverage | validate   (policykg --help lists every command)"
+	@echo "Serving it now: point a browser at http://127.0.0.1:8000/ (the SPARQL endpoint is /sparql). Ctrl-C stops."
+	$(BIN)/policykg serve --port 8000
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -42,6 +43,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_queries.py
 	$(BIN)/python bench/bench_views.py
+	$(BIN)/python bench/bench_site.py
 
 clean:
 	rm -rf dist .pytest_cache

@@ -192,7 +192,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import Settings, make_server, open_store
 
     project = find_project(args.root)
-    settings = Settings(timeout=args.timeout, max_rows=args.max_rows, workers=args.workers)
+    settings = Settings(timeout=args.timeout, max_rows=args.max_rows, workers=args.workers, cache=args.cache)
     server, pool = make_server(
         project.dist_dir / "site",
         open_store(project.dist_dir),
@@ -392,6 +392,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
     p.add_argument("--max-rows", type=int, default=10_000, help="rows an answer may have (default 10000)")
     p.add_argument("--workers", type=int, default=2, help="queries run at once (default 2)")
+    p.add_argument("--cache", type=int, default=256, help="answers kept for repeated queries (default 256; 0: none)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(

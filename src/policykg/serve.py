@@ -19,6 +19,7 @@ import multiprocessing
 import re
 import threading
 import urllib.parse
+from collections import OrderedDict
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,6 +70,7 @@ class Settings:
     max_rows: int = 10_000
     max_body: int = 1_000_000
     workers: int = 2
+    cache: int = 256
 
 
 # --------------------------------------------------------------------------- content negotiation
@@ -280,6 +282,7 @@ class QueryPool:
     def __init__(self, store: ox.Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
+        self.answers: OrderedDict[str, tuple[str, Any]] = OrderedDict()
         self.context = multiprocessing.get_context("fork")
         self.free: list[tuple[Any, Any]] = []
         self.lock = threading.Lock()
@@ -296,6 +299,21 @@ class QueryPool:
         return process, ours
 
     def run(self, query: str) -> tuple[str, Any]:
+        """The outcome of a query; answers are kept (the graph never changes while served), most recent
+        ``Settings.cache`` of them."""
+        with self.lock:
+            if query in self.answers:
+                self.answers.move_to_end(query)
+                return self.answers[query]
+        outcome = self._run(query)
+        if outcome[0] == "ok" and self.settings.cache:
+            with self.lock:
+                self.answers[query] = outcome
+                while len(self.answers) > self.settings.cache:
+                    self.answers.popitem(last=False)
+        return outcome
+
+    def _run(self, query: str) -> tuple[str, Any]:
         if not self.available.acquire(timeout=self.settings.timeout):
             return "busy", "all workers are busy; try again"
         with self.lock:
