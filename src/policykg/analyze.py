@@ -20,7 +20,6 @@ from typing import Any
 import networkx as nx
 
 from .load import LoadedGraph
-from .namespaces import sparql_prologue
 
 ACTOR_EDGES = """
 SELECT ?intervention ?property ?actor ?kind (COALESCE(MIN(?qualified), MIN(?own)) AS ?passage) WHERE {
@@ -88,25 +87,19 @@ class Projection:
     budget: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
 
-def _rows(loaded: LoadedGraph, query: str) -> list[dict[str, str]]:
-    solutions = loaded.query(sparql_prologue() + query)
-    names = [v.value for v in solutions.variables]
-    return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
-
-
 def project_graphs(loaded: LoadedGraph) -> Projection:
     """Read labels, passages, interventions, actor edges, dependencies and budgets from the store."""
     budget: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for row in _rows(loaded, BUDGET):
+    for row in loaded.select(BUDGET):
         budget[row["priority"]][row["period"]] = Decimal(row["amount"])
     return Projection(
-        labels={r["resource"]: r["label"] for r in _rows(loaded, LABELS)},
-        passages={r["passage"]: r["exact"] for r in _rows(loaded, PASSAGES)},
+        labels={r["resource"]: r["label"] for r in loaded.select(LABELS)},
+        passages={r["passage"]: r["exact"] for r in loaded.select(PASSAGES)},
         priority_of={
-            r["intervention"]: r["priority"] for r in _rows(loaded, INTERVENTIONS) if "document" in r
+            r["intervention"]: r["priority"] for r in loaded.select(INTERVENTIONS) if "document" in r
         },
-        actor_edges=sorted(_rows(loaded, ACTOR_EDGES), key=lambda r: sorted(r.items())),
-        dependencies=sorted(_rows(loaded, DEPENDENCIES), key=lambda r: sorted(r.items())),
+        actor_edges=sorted(loaded.select(ACTOR_EDGES), key=lambda r: sorted(r.items())),
+        dependencies=sorted(loaded.select(DEPENDENCIES), key=lambda r: sorted(r.items())),
         budget=dict(budget),
     )
 
@@ -362,7 +355,7 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _steps(n: int) -> str:
-    return f"{n} step" if n == 1 else f"{n} steps"
+    return _count(n, "step", "steps")
 
 
 def _quote(evidence: dict[str, str] | None, limit: int = 140) -> str:
@@ -481,6 +474,11 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _href(iri: str) -> str:
+    """An IRI fit for a link: http(s) only, so no IRI from the data can become a script link."""
+    return _e(iri) if iri.startswith(("https://", "http://")) else "#"
+
+
 def render_page(report: dict[str, Any]) -> str:
     """The report as one self-contained HTML page: styles inline, no script, no request, all text escaped."""
     s = report["summary"]
@@ -501,7 +499,7 @@ def render_page(report: dict[str, Any]) -> str:
     ]
     for b in report["bridges"]:
         parts.append(
-            f'<tr><td><a href="{_e(b["iri"])}">{_e(b["label"])}</a></td><td>{_e(b["kind"])}</td>'
+            f'<tr><td><a href="{_href(b["iri"])}">{_e(b["label"])}</a></td><td>{_e(b["kind"])}</td>'
             f"<td class=n>{len(b['priorities'])}</td><td class=n>{b['interventions']}</td><td class=n>{b['betweenness']:.3f}</td></tr>"
         )
     parts.append("</table>")
@@ -509,7 +507,7 @@ def render_page(report: dict[str, Any]) -> str:
         parts.append(f"<details><summary>{_e(b['label'])}: {len(b['links'])} links</summary><ul>")
         for link in b["links"]:
             ev = link["evidence"]
-            quote = f' — <a href="{_e(ev["passage"])}"><q>{_e(_quote(ev))}</q></a>' if ev else ""
+            quote = f' — <a href="{_href(ev["passage"])}"><q>{_e(_quote(ev))}</q></a>' if ev else ""
             parts.append(
                 f"<li>{_e(link['priority']['label'])}: {_e(link['intervention']['label'])} ({_e(link['relation'])}){quote}</li>"
             )
@@ -541,7 +539,7 @@ def render_page(report: dict[str, Any]) -> str:
         )
         for step in chain["steps"]:
             ev = step["evidence"]
-            quote = f' — <a href="{_e(ev["passage"])}"><q>{_e(_quote(ev))}</q></a>' if ev else ""
+            quote = f' — <a href="{_href(ev["passage"])}"><q>{_e(_quote(ev))}</q></a>' if ev else ""
             parts.append(
                 f"<li>{_e(step['from']['label'])} needs {_e(step['to']['label'])} ({_e(step['basis'])}){quote}</li>"
             )
@@ -554,7 +552,7 @@ def render_page(report: dict[str, Any]) -> str:
         budget = ", ".join(f"{k}: {v.get('structural', '–')}" for k, v in item["budget"].items())
         dependents = ", ".join(d["label"] for d in item["dependents"])
         parts.append(
-            f'<tr><td><a href="{_e(item["iri"])}">{_e(item["label"])}</a><br><small>{_e(dependents)}</small></td>'
+            f'<tr><td><a href="{_href(item["iri"])}">{_e(item["label"])}</a><br><small>{_e(dependents)}</small></td>'
             f"<td class=n>{len(item['dependents'])}</td><td class=n>{len(item['priorities'])}</td><td>{_e(budget)}</td></tr>"
         )
     parts.append("</table><h2>Interventions that belong together</h2>")

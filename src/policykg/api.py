@@ -27,6 +27,7 @@ import rdflib
 from .errors import EXIT_USAGE, PolicyKGError
 from .library import QueryFile, list_queries, parse_header
 from .load import label_blank_nodes, load_project, to_rdflib
+from .namespaces import sparql_prologue
 from .project import Project, find_project
 from .query import EmbeddedEngine, find_query
 
@@ -76,7 +77,7 @@ class KnowledgeGraph:
     def __init__(self, store: ox.Store, project: Project | None = None) -> None:
         self.store = store
         self.project = project
-        self._engine = EmbeddedEngine(store)
+        self._engine = EmbeddedEngine(store, prologue_lines=sparql_prologue().count("\n"))
 
     def __len__(self) -> int:
         return len(self.store)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from .analyze import analyze_graph, write_report
 from .errors import PolicyKGError
 from .load import SOURCES_GRAPH, LoadedGraph, load_project
-from .namespaces import PREFIXES
+from .namespaces import RDF_PREFIXES
 from .output import staged_directory
 from .project import Project
 from .site import write_site
@@ -30,7 +30,7 @@ GRAPH_NAME = "policykg"
 """The stem of the merged graph's files in ``dist/``."""
 
 CONTEXT: dict[str, Any] = {
-    **{k: v for k, v in PREFIXES.items() if k not in ("sh",)},
+    **RDF_PREFIXES,
     "label": {"@id": "rdfs:label", "@container": "@language"},
     "prefLabel": {"@id": "skos:prefLabel", "@container": "@language"},
     "altLabel": {"@id": "skos:altLabel", "@container": "@language"},
@@ -90,9 +90,8 @@ def sort_jsonld(node: Any, key: str = "") -> Any:
 def write_graph(loaded: LoadedGraph, folder: Path) -> list[Path]:
     """Write the merged graph to ``folder`` as Turtle, N-Triples and JSON-LD, plus the JSON-LD context."""
     triples = loaded.triples()
-    prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"}
     turtle = folder / f"{GRAPH_NAME}.ttl"
-    ox.serialize(triples, str(turtle), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ox.serialize(triples, str(turtle), format=ox.RdfFormat.TURTLE, prefixes=RDF_PREFIXES)
     ntriples = folder / f"{GRAPH_NAME}.nt"
     ox.serialize(triples, str(ntriples), format=ox.RdfFormat.N_TRIPLES)
     jsonld = folder / f"{GRAPH_NAME}.jsonld"
@@ -122,7 +121,7 @@ def build_project(project: Project, *, with_views: bool = True) -> BuildResult:
         q.subject.value for q in loaded.store.quads_for_pattern(None, None, None, SOURCES_GRAPH)
     ]
     report = analyze_graph(loaded)
-    with staged_directory(project.dist_dir) as staged:
+    with staged_directory(project.dist_dir, trusted=True) as staged:
         files = write_graph(loaded, staged)
         files += write_report(report, staged / "analysis")
         if with_views:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 
 from .errors import PolicyKGError, Problem
+from .load import parse_problem
 from .project import Project
 
 
@@ -72,9 +74,24 @@ def format_files(project: Project, *, check: bool = False) -> FormatResult:
     A file is rewritten through a temporary file beside it, so an interrupted run leaves it whole.
     """
     files = project.turtle_files()
+    texts, problems = {}, []
+    for path in files:
+        where = project.relative(path)
+        try:
+            texts[path] = path.read_text(encoding="utf-8")
+            for _triple in ox.parse(
+                texts[path].encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
+            ):
+                pass
+        except UnicodeDecodeError as error:
+            problems.append(Problem(where, f"not UTF-8 text (byte {error.start} is not valid UTF-8)"))
+        except SyntaxError as error:
+            problems.append(parse_problem(project, path, error))
+    if problems:
+        raise PolicyKGError(f"{len(problems)} file(s) are not valid Turtle; nothing was formatted", problems)
     changed = []
     for path in files:
-        text = path.read_text(encoding="utf-8")
+        text = texts[path]
         canonical = format_turtle(text, project.relative(path))
         if canonical != text:
             changed.append(path)

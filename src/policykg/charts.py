@@ -30,17 +30,7 @@ SELECT ?institution ?institutionLabel ?priorityLabel (COUNT(DISTINCT ?interventi
 
 def _library(loaded: LoadedGraph, name: str) -> list[dict[str, str]]:
     query = read_query(loaded.project.queries_dir / f"{name}.rq", name)
-    return _select(loaded, query.sparql())
-
-
-def _select(loaded: LoadedGraph, sparql: str) -> list[dict[str, str]]:
-    from .namespaces import sparql_prologue
-
-    if not sparql.lstrip().upper().startswith("PREFIX"):
-        sparql = sparql_prologue() + sparql
-    solutions = loaded.query(sparql)
-    names = [v.value for v in solutions.variables]
-    return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
+    return loaded.select(query.sparql())
 
 
 def _save(figure: Any, folder: Path, stem: str) -> tuple[str, str]:
@@ -114,7 +104,7 @@ def render_charts(loaded: LoadedGraph, folder: Path) -> tuple[list[dict[str, Any
     )
 
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in _select(loaded, INSTITUTION_PRIORITIES):
+    for row in loaded.select(INSTITUTION_PRIORITIES):
         counts[row["institutionLabel"]][row["priorityLabel"]] = int(row["interventions"])
     institutions = sorted(counts, key=lambda i: (sum(counts[i].values()), len(counts[i]), i))
     all_priorities = sorted({p for c in counts.values() for p in c})
@@ -162,8 +152,9 @@ def budget_tables(
     rows.append("<tr><th>priority</th><th>2026</th><th>structural</th><th>growth</th><th>%</th></tr>")
     for row in growth:
         rows.append(
-            f"<tr><td>{e(row['priorityLabel'])}</td><td>{e(row['first'])}</td><td>{e(row['structural'])}</td>"
-            f"<td>{e(row['growth'])}</td><td>{e(row['growthPercent'])}</td></tr>"
+            f"<tr><td>{e(row.get('priorityLabel', ''))}</td><td>{e(row.get('first', ''))}</td>"
+            f"<td>{e(row.get('structural', ''))}</td>"
+            f"<td>{e(row.get('growth', ''))}</td><td>{e(row.get('growthPercent', ''))}</td></tr>"
         )
     rows.append("</table>")
     return "\n".join(rows)

@@ -50,6 +50,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report = validate_graph(loaded)
     if not report.conforms:
         raise PolicyKGError(f"the graph is invalid: {len(report.problems)} problem(s)", report.problems)
+    if not report.checks_run:
+        print(
+            f"warning: no checks in {project.relative(project.checks_dir)}/; only the shapes ran",
+            file=sys.stderr,
+        )
     print(f"valid: {len(loaded)} triples, {report.shapes_checked} shapes, {report.checks_run} checks")
     return EXIT_OK
 
@@ -178,7 +183,7 @@ def cmd_site(args: argparse.Namespace) -> int:
 
     project = find_project(args.root)
     target = Path(args.out) if args.out else project.dist_dir / "site"
-    with staged_directory(target) as staged:
+    with staged_directory(target, trusted=not args.out) as staged:
         files = write_site(
             load_project(project), staged, project.dist_dir if project.dist_dir.is_dir() else None
         )
@@ -241,7 +246,7 @@ def cmd_views(args: argparse.Namespace) -> int:
 
     project = find_project(args.root)
     target = Path(args.out) if args.out else project.dist_dir / "views"
-    with staged_directory(target) as staged:
+    with staged_directory(target, trusted=not args.out) as staged:
         files = write_views(load_project(project), staged)
     print(f"wrote {len(files) - 1} views and their index: {project.relative(target / 'index.html')}")
     print("open it in a browser; it needs no server and loads nothing from elsewhere")
@@ -258,7 +263,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     project = find_project(args.root)
     report = analyze_graph(load_project(project))
     target = Path(args.out) if args.out else project.dist_dir / "analysis"
-    with staged_directory(target) as staged:
+    with staged_directory(target, trusted=not args.out) as staged:
         files = write_report(report, staged)
     print(summarize_report(report))
     for path in files:
@@ -392,7 +397,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
     p.add_argument("--max-rows", type=int, default=10_000, help="rows an answer may have (default 10000)")
     p.add_argument("--workers", type=int, default=2, help="queries run at once (default 2)")
-    p.add_argument("--cache", type=int, default=256, help="answers kept for repeated queries (default 256; 0: none)")
+    p.add_argument(
+        "--cache", type=int, default=256, help="answers kept for repeated queries (default 256; 0: none)"
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(

@@ -103,7 +103,14 @@ def read_unmodelled(path: Path) -> list[tuple[int, str, str]]:
     if not path.exists():
         return []
     entries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        content = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise PolicyKGError(
+            "cannot read the list of sentences left out",
+            [Problem(str(path), f"not UTF-8 text (byte {error.start})")],
+        ) from None
+    for number, line in enumerate(content.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         quote, tab, reason = line.partition("\t")

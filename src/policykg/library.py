@@ -16,6 +16,8 @@ from .errors import EXIT_USAGE, PolicyKGError, Problem
 from .namespaces import PREFIXES, sparql_prologue
 
 _HEADER_RE = re.compile(r"^#\s*([\w-]+)\s*:\s*(.*?)\s*$")
+_IRI_RE = re.compile(r"[^\x00-\x20<>\"{}|^`\\]+")
+"""What an IRI may hold (https://www.w3.org/TR/sparql11-query/#rIRIREF)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def read_query(path: Path, name: str | None = None) -> QueryFile:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise PolicyKGError(f"cannot read query {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise PolicyKGError(f"{path} is not UTF-8 text (byte {error.start} is not valid UTF-8)") from None
     header, params, helps = parse_header(text)
     return QueryFile(name or path.stem, path, text, header, params, helps)
 
@@ -110,19 +114,26 @@ def syntax_problem(where: str, error: SyntaxError, prologue_lines: int = 0) -> P
 def format_term(value: str) -> str:
     """A parameter value as a SPARQL term: an IRI, a prefixed name, a number, or else a string.
 
-    >>> format_term("https://w3id.org/policykg/id/x"), format_term("pkg:Law"), format_term("12")
-    ('<https://w3id.org/policykg/id/x>', 'pkg:Law', '12')
+    >>> format_term("https://w3id.org/policykg/id/x"), format_term("id:law/dsa"), format_term("12")
+    ('<https://w3id.org/policykg/id/x>', '<https://w3id.org/policykg/id/law/dsa>', '12')
     >>> format_term('say "hi"')
     '"say \\\\"hi\\\\""'
     """
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
-        return value
-    if re.match(r"^(https?|urn|file):\S+$", value):
+        value = value[1:-1]
+        if not _IRI_RE.fullmatch(value):
+            raise ValueError(f"<{value}> is not a valid IRI")
         return f"<{value}>"
-    prefix = value.split(":", 1)[0]
-    if ":" in value and prefix in PREFIXES and " " not in value:
-        return value
+    if re.match(r"^(https?|urn|file):\S+$", value):
+        if not _IRI_RE.fullmatch(value):
+            raise ValueError(f"{value} is not a valid IRI")
+        return f"<{value}>"
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES and " " not in value:
+        return format_term(PREFIXES[prefix] + local)
+    if colon and re.fullmatch(r"[A-Za-z][\w.-]*", prefix) and " " not in value:
+        raise ValueError(f"unknown prefix {prefix}: in {value} (known: {', '.join(PREFIXES)})")
     if re.fullmatch(r"[+-]?\d+(\.\d+)?", value):
         return value
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
@@ -147,7 +158,10 @@ def bind_params(query: QueryFile, values: dict[str, str] | None = None) -> str:
         )
     text = query.text
     for name, default in query.params.items():
-        term = format_term(values.get(name, default))
+        try:
+            term = format_term(values.get(name, default))
+        except ValueError as error:
+            raise PolicyKGError(f"--param {name}: {error}", exit_code=EXIT_USAGE) from None
         pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}")
         if not pattern.search(text):
             raise PolicyKGError(
@@ -192,4 +206,4 @@ def is_ordered(text: str) -> bool:
     (True, False)
     """
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    return re.search(r"\}\s*(GROUP\s+BY[^}]*)?(HAVING[^}]*)?ORDER\s+BY", body, re.IGNORECASE) is not None
+    return re.search(r"ORDER\s+BY", body[body.rfind("}") :], re.IGNORECASE) is not None

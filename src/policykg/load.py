@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -32,11 +32,21 @@ class LoadedGraph:
 
     project: Project
     store: ox.Store
-    files: list[Path] = field(default_factory=list)
 
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL 1.1 query over the union of all loaded files."""
         return self.store.query(sparql, use_default_graph_as_union=True)
+
+    def select(self, sparql: str) -> list[dict[str, str]]:
+        """The rows of a SELECT query as dicts of lexical values (unbound variables left out); the
+        library's prefixes are declared unless the query declares its own."""
+        from .namespaces import sparql_prologue
+
+        if not sparql.lstrip().upper().startswith("PREFIX"):
+            sparql = sparql_prologue() + sparql
+        solutions = self.query(sparql)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
 
     def __len__(self) -> int:
         return len(self.triples())
@@ -178,7 +188,7 @@ def parse_problem(project: Project, path: Path, error: SyntaxError) -> Problem:
     return Problem(project.relative(path), message, line=error.lineno, column=error.offset)
 
 
-def load_project(project: Project, *, with_sources: bool = True) -> LoadedGraph:
+def load_project(project: Project) -> LoadedGraph:
     """Load ontology/ (not the shapes) and graphs/ into a fresh in-memory store.
 
     Every Turtle syntax error in every file is collected before giving up, so one run shows them all.
@@ -205,9 +215,8 @@ def load_project(project: Project, *, with_sources: bool = True) -> LoadedGraph:
         store.extend(quads)
     if problems:
         raise PolicyKGError(f"{len(problems)} file(s) are not valid Turtle", problems)
-    loaded = LoadedGraph(project, store, files)
-    if with_sources:
-        add_source_texts(loaded)
+    loaded = LoadedGraph(project, store)
+    add_source_texts(loaded)
     return loaded
 
 
@@ -231,7 +240,13 @@ def add_source_texts(loaded: LoadedGraph) -> None:
                 )
             )
             continue
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(
+                Problem(project.relative(path), f"not UTF-8 text (byte {error.start} is not valid UTF-8)")
+            )
+            continue
         loaded.store.add(ox.Quad(doc, ox.NamedNode(str(PKG.sourceText)), ox.Literal(text), SOURCES_GRAPH))
     if problems:
         raise PolicyKGError("a document's source text is missing", problems)

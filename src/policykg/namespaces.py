@@ -31,6 +31,9 @@ PREFIXES = {
 }
 """Prefixes declared in every query and used to shorten IRIs in messages."""
 
+RDF_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "sh"}
+"""The prefixes written into RDF output (Turtle), SHACL's aside."""
+
 
 def sparql_prologue() -> str:
     """The PREFIX lines for every namespace in :data:`PREFIXES`.

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from .errors import EXIT_USAGE, PolicyKGError
 from .library import QueryFile, list_queries, read_query, syntax_problem
-from .namespaces import PREFIXES, sparql_prologue
+from .namespaces import RDF_PREFIXES, sparql_prologue
 from .project import Project
 
 RESULT_FORMATS = {
@@ -45,7 +45,6 @@ _HTTP_CODES = {
     "EndPointInternalError": 500,
 }
 """The HTTP status behind each SPARQLWrapper exception."""
-_QUERY_TYPES = {"SELECT": "SELECT", "ASK": "ASK", "CONSTRUCT": "CONSTRUCT", "DESCRIBE": "DESCRIBE"}
 
 
 @dataclass
@@ -152,7 +151,7 @@ class EmbeddedEngine:
                     f"a CONSTRUCT or DESCRIBE answer is RDF: use --format turtle or ntriples, not {fmt}",
                     exit_code=EXIT_USAGE,
                 )
-            prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"} if fmt == "turtle" else None
+            prefixes = RDF_PREFIXES if fmt == "turtle" else None
             return ox.serialize(result, format=GRAPH_FORMATS[fmt][1], prefixes=prefixes) or b""
         if fmt not in RESULT_FORMATS:
             raise PolicyKGError(
@@ -185,7 +184,7 @@ class EndpointEngine:
         client.setQuery(sparql)
         # SPARQLWrapper guesses the query form from keywords, and words in comments can fool it
         # ("address" reads as ADD, an update); the form is known here, so say it.
-        client.queryType = _QUERY_TYPES[query_form_of(sparql)]
+        client.queryType = query_form_of(sparql)
         client.setMethod("POST")
         client.setTimeout(int(max(1, self.timeout)))
         client.setOnlyConneg(True)
@@ -302,12 +301,3 @@ def open_engine(
     if project is None:
         raise PolicyKGError("no project to query: pass --root or --endpoint", exit_code=EXIT_USAGE)
     return EmbeddedEngine(load_project(project).store, where=where, prologue_lines=prologue_lines)
-
-
-def run_library(engine: Engine, project: Project) -> dict[str, Answer]:
-    """Run every query of the library (checks included) with its defaults; answers by name."""
-    answers = {}
-    for query in list_queries(project.queries_dir):
-        sparql, _lines = prepare(query)
-        answers[query.name] = engine.answer(sparql)
-    return answers

@@ -31,7 +31,7 @@ from xml.sax.saxutils import quoteattr
 import pyoxigraph as ox
 
 from .errors import EXIT_USAGE, PolicyKGError
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, RDF_PREFIXES
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -438,7 +438,7 @@ class Handler(BaseHTTPRequestHandler):
         if value["kind"] == "graph":
             media = negotiate(accept, list(GRAPH_TYPES)) or "text/turtle"
             triples = list(ox.parse(value["ntriples"].encode(), format=ox.RdfFormat.N_TRIPLES))
-            prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"} if media == "text/turtle" else None
+            prefixes = RDF_PREFIXES if media == "text/turtle" else None
             body = ox.serialize(triples, format=GRAPH_TYPES[media], prefixes=prefixes) or b""
             return self._send(
                 HTTPStatus.OK, body, media + ("; charset=utf-8" if media == "text/turtle" else ""), headers

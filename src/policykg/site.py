@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from . import __version__
 from .library import list_queries
 from .load import SOURCES_GRAPH, LoadedGraph
-from .namespaces import ONTOLOGY_IRI, PREFIXES, shorten
+from .namespaces import ONTOLOGY_IRI, PREFIXES, RDF_PREFIXES, shorten
 from .query import EmbeddedEngine, prepare
 
 BASE = "https://w3id.org/policykg/"
@@ -283,10 +283,11 @@ pre{background:#f6f6f6;padding:.6rem;overflow:auto}small{color:#666}.comment{col
 
 
 def _write_rdf(path_stem: Path, triples: list[ox.Triple]) -> None:
-    prefixes = {k: v for k, v in PREFIXES.items() if k != "sh"}
     for ext, fmt in SYNTAXES.items():
         target = path_stem.with_name(path_stem.name + "." + ext)
-        data = ox.serialize(triples, format=fmt, prefixes=prefixes if fmt is ox.RdfFormat.TURTLE else None)
+        data = ox.serialize(
+            triples, format=fmt, prefixes=RDF_PREFIXES if fmt is ox.RdfFormat.TURTLE else None
+        )
         target.write_bytes(data or b"")
 
 

@@ -27,7 +27,7 @@ from pyvis.node import Node
 
 from .library import read_query
 from .load import LoadedGraph
-from .namespaces import PKG, sparql_prologue
+from .namespaces import PKG
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -189,12 +189,6 @@ class View:
     directed: bool = False
 
 
-def _rows(loaded: LoadedGraph, query: str) -> list[dict[str, str]]:
-    solutions = loaded.query(sparql_prologue() + query)
-    names = [v.value for v in solutions.variables]
-    return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
-
-
 def _clip(text: str, limit: int = 320) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -204,10 +198,10 @@ def project_view_data(loaded: LoadedGraph) -> ViewData:
     """Read the nodes, and every edge with its passage, using the library's ``provenance/edge-passages``."""
     data = ViewData()
     kind_of_class = {str(PKG[k["class"]]): name for name, k in KINDS.items()}
-    strategy_priorities = {r["p"] for r in _rows(loaded, STRATEGY_PRIORITIES)}
-    budgets = {r["priority"]: float(r["total"]) for r in _rows(loaded, BUDGETS)}
+    strategy_priorities = {r["p"] for r in loaded.select(STRATEGY_PRIORITIES)}
+    budgets = {r["priority"]: float(r["total"]) for r in loaded.select(BUDGETS)}
     specific = ("law", "strategy")
-    for row in sorted(_rows(loaded, NODES), key=lambda r: (r["node"], r["class"])):
+    for row in sorted(loaded.select(NODES), key=lambda r: (r["node"], r["class"])):
         kind = kind_of_class[row["class"]]
         if row["node"] in strategy_priorities:
             continue
@@ -224,12 +218,12 @@ def project_view_data(loaded: LoadedGraph) -> ViewData:
                 else "No figures of its own in the budget table"
             )
         data.nodes[row["node"]] = node
-    passages = {r["passage"]: r["exact"] for r in _rows(loaded, PASSAGES)}
-    bases = {(r["from"], r["to"]): (r["basis"], r.get("comment", "")) for r in _rows(loaded, BASES)}
+    passages = {r["passage"]: r["exact"] for r in loaded.select(PASSAGES)}
+    bases = {(r["from"], r["to"]): (r["basis"], r.get("comment", "")) for r in loaded.select(BASES)}
     query = read_query(
         loaded.project.queries_dir / "provenance" / "edge-passages.rq", "provenance/edge-passages"
     )
-    for row in _rows(loaded, query.text):
+    for row in loaded.select(query.text):
         source, target = row["intervention"], row["object"]
         if source not in data.nodes or target not in data.nodes:
             continue

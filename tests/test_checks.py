@@ -1,0 +1,72 @@
+"""Each check of queries/checks/ fires on the fault it is there to catch (and the fiche has none)."""
+
+from __future__ import annotations
+
+import pytest
+
+from policykg.load import load_project
+from policykg.project import Project
+from policykg.validate import run_checks
+
+PREFIXES = """
+@prefix pkg: <https://w3id.org/policykg/def#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix qb: <http://purl.org/linked-data/cube#> .
+@prefix int: <https://w3id.org/policykg/id/kernboodschap-digitalisering/intervention/> .
+@prefix pri: <https://w3id.org/policykg/id/kernboodschap-digitalisering/priority/> .
+@prefix pas: <https://w3id.org/policykg/id/kernboodschap-digitalisering/passage/> .
+@prefix bud: <https://w3id.org/policykg/id/kernboodschap-digitalisering/budget/> .
+@prefix rel: <https://w3id.org/policykg/id/kernboodschap-digitalisering/relation/> .
+"""
+
+FAULTS = {
+    "budget-rows": """
+bud:extra a qb:Observation ; qb:dataSet bud:table ;
+    pkg:period <https://w3id.org/policykg/id/period/2026> ; pkg:amount 0.0 .
+""",
+    "budget-totals": """
+bud:extra a qb:Observation ; qb:dataSet bud:table ; pkg:priority pri:digitale-economie ;
+    pkg:period <https://w3id.org/policykg/id/period/2031> ; pkg:amount 5.0 .
+bud:total-2031 a qb:Observation ; qb:dataSet bud:printed-totals ;
+    pkg:period <https://w3id.org/policykg/id/period/2031> ; pkg:amount 10.0 .
+""",
+    "declared-terms": "int:promote pkg:involvs <https://w3id.org/policykg/id/institution/eu> .",
+    "passage-quotes": """
+pas:extra a pkg:Passage ; <http://www.w3.org/ns/oa#hasSource> <https://w3id.org/policykg/id/kernboodschap-digitalisering> ;
+    <http://www.w3.org/ns/oa#hasSelector> [ <http://www.w3.org/ns/oa#exact> "Nut en noodzaak" ] .
+""",
+    "priorities-with-interventions": "<https://w3id.org/policykg/id/kernboodschap-digitalisering> pkg:hasPriority pri:empty . pri:empty a pkg:Priority .",
+    "qualified-relations-asserted": """
+rel:extra a pkg:QualifiedRelation ; rdf:subject int:promote ; rdf:predicate pkg:involves ;
+    rdf:object <https://w3id.org/policykg/id/institution/navo> ; prov:wasDerivedFrom pas:a-promote .
+""",
+    "dependencies-qualified": "int:promote pkg:dependsOn <https://w3id.org/policykg/id/institution/navo> .",
+    "sub-interventions": "int:promote pkg:partOf int:partner-toegang . int:partner-toegang pkg:partOf int:promote .",
+}
+
+
+def titles(project: Project) -> dict[str, str]:
+    from policykg.library import list_queries
+
+    return {q.name: q.title for q in list_queries(project.checks_dir)}
+
+
+def test_every_check_has_a_fault() -> None:
+    from conftest import ROOT
+
+    assert set(titles(Project(ROOT))) == set(FAULTS)
+
+
+def test_the_fiche_passes_every_check(loaded) -> None:
+    problems, count = run_checks(loaded)
+    assert count == len(FAULTS) and problems == []
+
+
+@pytest.mark.parametrize("check", sorted(FAULTS))
+def test_check_fires_on_its_fault(check: str, scratch: Project) -> None:
+    (scratch.graphs_dir / "fault.ttl").write_text(PREFIXES + FAULTS[check], encoding="utf-8")
+    problems, _ = run_checks(load_project(scratch))
+    title = titles(scratch)[check]
+    assert any(title in p.message for p in problems), [str(p) for p in problems]
