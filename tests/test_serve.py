@@ -193,3 +193,23 @@ def test_the_library_answers_the_same_through_serve(server: str, loaded: LoadedG
         if not is_ordered(query.text):
             rows, other = sorted(rows), sorted(other)
         assert rows == other, query.name
+
+
+def test_the_query_editor_runs_a_library_example_in_the_browser(server: str) -> None:
+    from browser import chromium
+
+    with chromium() as browser:
+        page = browser.new_page()
+        errors: list[str] = []
+        outside: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+        page.goto(server + "/sparql", wait_until="load")
+        page.select_option("#examples", label="browse/interventions-by-level — Interventions per level")
+        page.click("#run")
+        page.wait_for_function("document.querySelectorAll('#results tr').length > 1", timeout=10000)
+        assert page.locator("#results tr").count() == 1 + 5
+        assert page.inner_text("#status") == "5 rows"
+        page.goto(server + "/id/law/dsa", wait_until="load")
+        assert page.url.endswith("/id/law/dsa.html") and "Digital Services Act" in page.title()
+        assert errors == [] and outside == []
