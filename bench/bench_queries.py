@@ -9,23 +9,17 @@ Run ``make bench``; the figures are printed and written to ``bench/results/queri
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from common import copy_project, machine, report, run_cold
 
-from policykg.library import list_queries  # noqa: E402
-from policykg.load import load_project  # noqa: E402
-from policykg.project import Project  # noqa: E402
-from policykg.query import EmbeddedEngine, prepare  # noqa: E402
+from policykg.library import list_queries
+from policykg.load import load_project
+from policykg.project import Project
+from policykg.query import EmbeddedEngine, prepare
 
 
 def time_library(project: Project, runs: int) -> tuple[list[float], int, list[tuple[float, str]]]:
@@ -43,38 +37,19 @@ def time_library(project: Project, runs: int) -> tuple[list[float], int, list[tu
     return totals, len(queries), slowest
 
 
-def time_command(command: list[str], root: Path, runs: int) -> tuple[list[float], int]:
-    times, peak = [], 0
-    for _ in range(runs):
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "policykg.cli", "--root", str(root), *command],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        _pid, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - started)
-        peak = max(peak, usage.ru_maxrss)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"policykg {' '.join(command)} failed: {process.stderr.read().decode()}")
-    return times, peak
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (default 5)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        for name in ("ontology", "graphs", "queries", "sources"):
-            shutil.copytree(ROOT / name, root / name)
+        root = copy_project(Path(folder))
         totals, count, slowest = time_library(Project(root), args.runs)
-        analyze, peak = time_command(["analyze"], root, args.runs)
+        cold = [run_cold(root, "analyze") for _ in range(args.runs)]
+        analyze, peak = [t for t, _ in cold], max(p for _, p in cold)
     library = statistics.median(totals)
     command = statistics.median(analyze)
     lines = [
-        f"Query library and analyze benchmark: {args.runs} runs each, {os.cpu_count()} cores, "
-        f"{platform.machine()}, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}",
+        f"Query library and analyze benchmark: {args.runs} runs each, {machine()}",
         "",
         "| measurement | median s | min s | max s | target |",
         "| --- | ---: | ---: | ---: | --- |",
@@ -85,11 +60,7 @@ def main() -> None:
         "",
         "Slowest queries (median s): " + ", ".join(f"{name} {seconds:.4f}" for seconds, name in slowest),
     ]
-    report = "\n".join(lines) + "\n"
-    print(report, end="")
-    out = ROOT / "bench" / "results" / "queries.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report, encoding="utf-8")
+    report("queries", lines)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,6 @@ the first pass over the library, with an empty cache, is measured on its own too
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import shutil
 import socket
 import statistics
 import subprocess
@@ -24,8 +21,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from common import copy_project, machine, report
 
 from policykg.library import list_queries  # noqa: E402
 from policykg.query import prepare  # noqa: E402
@@ -52,9 +48,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        for name in ("ontology", "graphs", "queries", "sources"):
-            shutil.copytree(ROOT / name, root / name)
+        root = copy_project(Path(folder))
         policykg(root, "build")
         site_times = []
         for _ in range(args.runs):
@@ -131,8 +125,7 @@ def main() -> None:
     p50 = statistics.median(latencies) * 1000
     site = statistics.median(site_times)
     lines = [
-        f"Publication benchmark: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-        f"{time.strftime('%Y-%m-%d')}",
+        f"Publication benchmark: {machine()}",
         "",
         "| measurement | result | target |",
         "| --- | ---: | --- |",
@@ -144,11 +137,7 @@ def main() -> None:
         f"| the library once, one client, empty answer cache: total | {sum(first) * 1000:.0f} ms | |",
         f"| … slowest query | {max(first) * 1000:.0f} ms | |",
     ]
-    report = "\n".join(lines) + "\n"
-    print(report, end="")
-    out = ROOT / "bench" / "results" / "site.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report, encoding="utf-8")
+    report("site", lines)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,7 @@ Run ``make bench``; the figures are printed and written to ``bench/results/views
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -21,11 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "tests"))
-
+import common  # noqa: F401 - sets the import path for the project's src/ and tests/
 from browser import chromium  # noqa: E402
+from common import copy_project, machine, report
 from playwright.sync_api import Browser  # noqa: E402
 
 from policykg.views import View, ViewData, ViewEdge, ViewNode, copy_assets, render_view  # noqa: E402
@@ -71,9 +66,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (default 3)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        for name in ("ontology", "graphs", "queries", "sources"):
-            shutil.copytree(ROOT / name, root / name)
+        root = copy_project(Path(folder))
         generation = []
         for _ in range(args.runs):
             started = time.perf_counter()
@@ -98,8 +91,7 @@ def main() -> None:
             big = [interactive_ms(browser, big_folder / "synthetic.html") for _ in range(args.runs)]
     worst = max(per_view, key=per_view.get)
     lines = [
-        f"Views benchmark: {args.runs} runs each, {os.cpu_count()} cores, {platform.machine()}, "
-        f"Python {platform.python_version()}, Chromium (Debian), {time.strftime('%Y-%m-%d')}",
+        f"Views benchmark: {args.runs} runs each, Chromium (Debian), {machine()}",
         "",
         "| measurement | median | max | target |",
         "| --- | ---: | ---: | --- |",
@@ -111,11 +103,7 @@ def main() -> None:
         f"{big_generation:.1f} s) | {statistics.median(big):.0f} ms | {max(big):.0f} ms | "
         f"< 3000 ms {'met' if statistics.median(big) < 3000 else 'MISSED'} |",
     ]
-    report = "\n".join(lines) + "\n"
-    print(report, end="")
-    out = ROOT / "bench" / "results" / "views.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report, encoding="utf-8")
+    report("views", lines)
 
 
 if __name__ == "__main__":

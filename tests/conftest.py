@@ -26,12 +26,22 @@ def loaded(project: Project) -> LoadedGraph:
     return load_project(project)
 
 
+def copy_project(folder: Path, replace: tuple[str, str, str] | None = None) -> Project:
+    """A copy of the project's edited folders in ``folder``; ``replace`` = (file, old, new) edits one file."""
+    for name in EDITED:
+        shutil.copytree(ROOT / name, folder / name)
+    if replace:
+        path = folder / replace[0]
+        text = path.read_text(encoding="utf-8")
+        assert replace[1] in text, replace
+        path.write_text(text.replace(replace[1], replace[2]), encoding="utf-8")
+    return Project(folder)
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> Project:
     """A copy of the project's edited folders, free to break."""
-    for name in EDITED:
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return Project(tmp_path)
+    return copy_project(tmp_path)
 
 
 def run_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess[str]:

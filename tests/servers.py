@@ -56,6 +56,29 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) ->
 
 
 @contextmanager
+def running(
+    command: list[str],
+    ready_url: str,
+    *,
+    seconds: float = 30.0,
+    stop_within: float = 10.0,
+    cwd: Path | None = None,
+) -> Iterator[subprocess.Popen]:
+    """Start a server process, wait until ``ready_url`` answers, and always stop it afterwards."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(ready_url, process, seconds)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=stop_within)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
 def oxigraph_server(data: Path, folder: Path) -> Iterator[str]:
     """An Oxigraph server loaded with ``data`` (N-Triples), read-only; yields its query endpoint URL."""
     program = require("oxigraph", "pip install oxigraph (the test extras include it)")
@@ -67,21 +90,9 @@ def oxigraph_server(data: Path, folder: Path) -> Iterator[str]:
         timeout=120,
     )
     port = free_port()
-    process = subprocess.Popen(
-        [program, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", process)
+    command = [program, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    with running(command, f"http://127.0.0.1:{port}/query?query=ASK%7B%7D"):
         yield f"http://127.0.0.1:{port}/query"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @contextmanager
@@ -176,16 +187,6 @@ def virtuoso_server(folder: Path) -> Iterator[str]:
     ini.write_text(
         VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port), encoding="utf-8"
     )
-    process = subprocess.Popen(
-        [program, "-f", "-c", str(ini)], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", process, seconds=90)
+    ready = f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D"
+    with running([program, "-f", "-c", str(ini)], ready, seconds=90, stop_within=30, cwd=folder):
         yield f"http://127.0.0.1:{http_port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

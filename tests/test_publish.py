@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, copy_project, run_cli
 from servers import oxigraph_store, virtuoso_server
 
 from policykg.errors import PolicyKGError
@@ -23,11 +23,8 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
     root = tmp_path_factory.mktemp("publish-project")
-    for name in ("ontology", "graphs", "queries", "sources"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_project(root)
     assert run_cli("build", "--no-views", root=root).returncode == 0
     return root
 

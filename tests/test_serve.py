@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, copy_project, run_cli
 
 from policykg.library import is_ordered, list_queries
 from policykg.load import LoadedGraph
@@ -23,11 +23,8 @@ from policykg.serve import Settings, make_server, open_store
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import shutil
-
     root = tmp_path_factory.mktemp("serve-project")
-    for name in ("ontology", "graphs", "queries", "sources"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_project(root)
     assert run_cli("build", "--no-views", root=root).returncode == 0
     dist = root / "dist"
     httpd, pool = make_server(

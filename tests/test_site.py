@@ -12,9 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import ROOT, run_cli
+from conftest import ROOT, copy_project, run_cli
 
-from policykg.project import Project
 from policykg.site import site_path
 
 STANDARDS = ROOT.parent / "shared" / "standards" / "dcat-ap-3.0.0-SHACL.ttl"
@@ -36,17 +35,9 @@ class Links(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Path:
-    import shutil
-
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("site-project")
-    for name in ("ontology", "graphs", "queries", "sources"):
-        shutil.copytree(project.root / name, root / name)
-    themes = root / "graphs" / "shared" / "themes.ttl"
-    themes.write_text(
-        themes.read_text(encoding="utf-8").replace('"encryption"@en', '"<b>encryption</b>"@en'),
-        encoding="utf-8",
-    )
+    copy_project(root, ("graphs/shared/themes.ttl", '"encryption"@en', '"<b>encryption</b>"@en'))
     result = run_cli("build", root=root)
     assert result.returncode == 0, result.stderr
     return root / "dist" / "site"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium
-from conftest import run_cli
+from conftest import copy_project, run_cli
 
 from policykg.load import load_project
 from policykg.project import Project
@@ -20,17 +20,9 @@ HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
 @pytest.fixture(scope="module")
 def views(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Path:
-    """The views of a copy of the project in which one label and one quote carry markup and script."""
-    import shutil
-
+    """The views of a copy of the project in which one label carries markup and script."""
     root = tmp_path_factory.mktemp("views-project")
-    for name in ("ontology", "graphs", "queries", "sources"):
-        shutil.copytree(project.root / name, root / name)
-    themes = root / "graphs" / "shared" / "themes.ttl"
-    themes.write_text(
-        themes.read_text(encoding="utf-8").replace('"encryption"@en', json.dumps(HOSTILE) + "@en"),
-        encoding="utf-8",
-    )
+    copy_project(root, ("graphs/shared/themes.ttl", '"encryption"@en', json.dumps(HOSTILE) + "@en"))
     result = run_cli("views", root=root)
     assert result.returncode == 0, result.stderr
     return root / "dist" / "views"

@@ -9,6 +9,9 @@ replaced whole, never left half-written.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,6 +110,15 @@ def write_graph(loaded: LoadedGraph, folder: Path) -> list[Path]:
     return [turtle, ntriples, jsonld, context]
 
 
+def _write_views(loaded: LoadedGraph, folder: Path) -> None:
+    """The views, in a worker process: a failure is one line on stderr and a non-zero exit."""
+    try:
+        write_views(loaded, folder)
+    except Exception as error:  # reported to the parent through the exit code
+        print(f"policykg build: the views failed: {type(error).__name__}: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
 def build_project(project: Project, *, with_views: bool = True) -> BuildResult:
     """Load, validate and write ``dist/``; raise with every problem, leaving ``dist/`` as it was."""
     loaded = load_project(project)
@@ -124,9 +136,21 @@ def build_project(project: Project, *, with_views: bool = True) -> BuildResult:
     with staged_directory(project.dist_dir, trusted=True) as staged:
         files = write_graph(loaded, staged)
         files += write_report(report, staged / "analysis")
+        # The views and the site are independent: on two cores they are written side by side, the views
+        # in a forked process that inherits the loaded graph.
+        worker = None
         if with_views:
-            files += write_views(loaded, staged / "views")[:1]
-        files += write_site(loaded, staged / "site", staged)[-1:]
+            worker = multiprocessing.get_context("fork").Process(
+                target=_write_views, args=(loaded, staged / "views")
+            )
+            worker.start()
+        files += write_site(loaded, staged / "site", staged, views_coming=with_views)[-1:]
+        if worker is not None:
+            worker.join()
+            if worker.exitcode != 0:
+                raise PolicyKGError("writing the views failed; dist/ was left as it was")
+            shutil.copytree(staged / "views", staged / "site" / "views")
+            files.append(staged / "views" / "index.html")
         summary_file = staged / "summary.json"
         summary_file.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         files.append(summary_file)

@@ -304,12 +304,19 @@ def view_index(views_folder: Path | None, loaded: LoadedGraph) -> dict[str, list
     return shown
 
 
-def write_site(loaded: LoadedGraph, folder: Path, dist: Path | None = None) -> list[Path]:
-    """Write the whole site into ``folder``; ``dist`` holds the dumps, views and analysis to include."""
+def write_site(
+    loaded: LoadedGraph, folder: Path, dist: Path | None = None, *, views_coming: bool = False
+) -> list[Path]:
+    """Write the whole site into ``folder``; ``dist`` holds the dumps, views and analysis to include.
+
+    With ``views_coming`` the pages link the views although ``dist/views`` is still being written; the
+    caller copies them in when they are done.
+    """
     graph = SiteGraph(loaded)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "site.css").write_text(CSS, encoding="utf-8")
-    views_folder = dist / "views" if dist and (dist / "views" / "index.html").exists() else None
+    views_ready = bool(dist and (dist / "views" / "index.html").exists())
+    views_folder = dist / "views" if dist and (views_ready or views_coming) else None
     shown = view_index(views_folder, loaded)
     written = []
     subjects = sorted(s for s in graph.by_subject if site_path(s) and site_path(s) != "def")
@@ -333,7 +340,7 @@ def write_site(loaded: LoadedGraph, folder: Path, dist: Path | None = None) -> l
     written.append(write_ontology_page(loaded, graph, folder))
     written += write_gallery(loaded, folder)
     written += write_downloads(loaded, graph, folder, dist, subjects)
-    if views_folder is not None:
+    if views_folder is not None and views_ready:
         shutil.copytree(views_folder, folder / "views")
     if dist and (dist / "analysis").is_dir():
         shutil.copytree(dist / "analysis", folder / "analysis")
