@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test build validate fmt bench clean
+.PHONY: run test build validate fmt bench bench-scale clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("policykg needs Python >= 3.11, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -47,3 +47,6 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf dist .pytest_cache
+
+bench-scale: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_scale.py

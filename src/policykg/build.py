@@ -119,7 +119,7 @@ def _write_views(loaded: LoadedGraph, folder: Path) -> None:
         raise SystemExit(1) from None
 
 
-def build_project(project: Project, *, with_views: bool = True) -> BuildResult:
+def build_project(project: Project, *, with_views: bool = True, with_site: bool = True) -> BuildResult:
     """Load, validate and write ``dist/``; raise with every problem, leaving ``dist/`` as it was."""
     loaded = load_project(project)
     report = validate_graph(loaded)
@@ -144,12 +144,14 @@ def build_project(project: Project, *, with_views: bool = True) -> BuildResult:
                 target=_write_views, args=(loaded, staged / "views")
             )
             worker.start()
-        files += write_site(loaded, staged / "site", staged, views_coming=with_views)[-1:]
+        if with_site:
+            files += write_site(loaded, staged / "site", staged, views_coming=with_views)[-1:]
         if worker is not None:
             worker.join()
             if worker.exitcode != 0:
                 raise PolicyKGError("writing the views failed; dist/ was left as it was")
-            shutil.copytree(staged / "views", staged / "site" / "views")
+            if with_site:
+                shutil.copytree(staged / "views", staged / "site" / "views")
             files.append(staged / "views" / "index.html")
         summary_file = staged / "summary.json"
         summary_file.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -30,7 +30,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_project
 
     started = time.perf_counter()
-    result = build_project(project, with_views=not args.no_views)
+    result = build_project(project, with_views=not args.no_views, with_site=not args.no_site)
     summary = result.summary
     print(
         f"built {project.relative(result.dist)}/ in {time.perf_counter() - started:.2f} s: "
@@ -237,6 +237,25 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .output import check_target
+    from .synth import synthesize
+
+    project = find_project(args.root)
+    out = Path(args.out)
+    check_target(out)
+    if out.exists() and not (out / "graphs").is_dir() and any(out.iterdir()):
+        raise PolicyKGError(
+            f"refusing to write into {out}: choose an empty or new folder", exit_code=EXIT_USAGE
+        )
+    triples = synthesize(project, out, args.documents, seed=args.seed)
+    print(f"wrote {args.documents} synthetic documents (about {triples} triples, seed {args.seed}) to {out}/")
+    print(f"it is a project of its own: policykg --root {out} build")
+    return EXIT_OK
+
+
 def cmd_views(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -294,6 +313,7 @@ def make_parser() -> argparse.ArgumentParser:
         "everything succeeds.",
     )
     p.add_argument("--no-views", action="store_true", help="skip the views and charts (faster)")
+    p.add_argument("--no-site", action="store_true", help="skip the static site (faster; serve needs it)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -425,6 +445,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--auth", metavar="USER:PASSWORD", help="credentials for Basic or Digest authentication")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the store (default 120)")
     p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser(
+        "synth",
+        help="generate synthetic documents for measuring scale (a project of their own)",
+        description="Write a project of synthetic policy documents that pass the same shapes and checks: "
+        "priorities, nested interventions, skewed use of shared institutions and frameworks, budgets that add "
+        "up, dependencies, source texts. Deterministic for a seed; kept apart from the real data.",
+    )
+    p.add_argument("--documents", type=int, required=True, metavar="N", help="how many documents")
+    p.add_argument("--seed", type=int, default=1, help="the random seed (default 1)")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write the synthetic project to")
+    p.set_defaults(func=cmd_synth)
 
     p = sub.add_parser(
         "views",

@@ -1,0 +1,204 @@
+"""Benchmark scale: synthetic corpora of growing size, policykg against plain rdflib.
+
+For each size (about 10 thousand, 100 thousand, 1 million and 5 million triples by default; choose with
+``--sizes``), a synthetic project is written with ``policykg synth``. Each step then runs as a fresh
+process, so that its peak memory is its own:
+- load: the project into the embedded store (Oxigraph), against rdflib's own Turtle parser into its
+  in-memory store;
+- the whole query library: on the embedded store, against rdflib's SPARQL engine, loading excluded;
+- validate, ``build --no-views --no-site`` and analyze.
+
+A step that runs past ``--limit`` seconds is stopped and reported as such. Targets at 1 million triples:
+load at least 10 times faster than rdflib's parser, the library at least 20 times faster than rdflib's
+engine, build under 60 s, peak memory under 2 GB, and cost growing no faster than linearly. The table is
+printed and written to ``docs/scale.md`` (with the raw figures in ``bench/results/scale.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import common  # noqa: F401 - sets the import path for the project's src/ and tests/
+from common import ROOT, machine
+
+from policykg.project import Project
+from policykg.synth import synthesize
+
+DOCUMENTS = {"10k": 2, "100k": 60, "1m": 650, "5m": 3300}
+
+LOAD = """
+import sys, time
+from pathlib import Path
+from policykg.project import Project
+from policykg.load import load_project
+started = time.perf_counter()
+loaded = load_project(Project(Path(sys.argv[1])))
+print(time.perf_counter() - started, len(loaded.store))
+"""
+
+RDFLIB_LOAD = """
+import sys, time
+from pathlib import Path
+import rdflib
+started = time.perf_counter()
+graph = rdflib.Graph()
+root = Path(sys.argv[1])
+for path in sorted((root / "ontology").glob("*.ttl")) + sorted((root / "graphs").rglob("*.ttl")):
+    if path.name != "shapes.ttl":
+        graph.parse(path, format="turtle")
+print(time.perf_counter() - started, len(graph))
+"""
+
+LIBRARY = """
+import sys, time
+from pathlib import Path
+from policykg.project import Project
+from policykg.load import load_project
+from policykg.library import list_queries
+from policykg.query import EmbeddedEngine, prepare
+project = Project(Path(sys.argv[1]))
+engine = EmbeddedEngine(load_project(project).store)
+queries = [prepare(q)[0] for q in list_queries(project.queries_dir)]
+started = time.perf_counter()
+for sparql in queries:
+    engine.answer(sparql)
+print(time.perf_counter() - started, len(queries))
+"""
+
+RDFLIB_LIBRARY = """
+import sys, time
+from pathlib import Path
+import rdflib
+from policykg.project import Project
+from policykg.library import list_queries
+from policykg.query import prepare
+project = Project(Path(sys.argv[1]))
+graph = rdflib.Graph()
+for path in project.ontology_files() + project.graph_files():
+    graph.parse(path, format="turtle")
+queries = [prepare(q)[0] for q in list_queries(project.queries_dir)]
+started = time.perf_counter()
+for sparql in queries:
+    list(graph.query(sparql))
+print(time.perf_counter() - started, len(queries))
+"""
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def python(code: str, root: Path) -> list[str]:
+    return [sys.executable, "-c", code, str(root)]
+
+
+def policykg(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "policykg.cli", "--root", str(root), *args]
+
+
+def measure(args: list[str], limit: float) -> dict:
+    """Run a step as its own process, with wall time, its own printed figure and peak memory (MiB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    timer = threading.Timer(limit, process.kill)
+    timer.start()
+    try:
+        _pid, status, usage = os.wait4(process.pid, 0)
+    finally:
+        timer.cancel()
+    wall = time.perf_counter() - started
+    out, err = process.stdout.read(), process.stderr.read()
+    result = {"wall": round(wall, 3), "peak_mib": round(usage.ru_maxrss / 1024)}
+    code = os.waitstatus_to_exitcode(status)
+    if wall >= limit and code != 0:
+        return {**result, "timeout": limit}
+    if code != 0:
+        return {**result, "error": (err or out).strip().splitlines()[-1:]}
+    figure = out.strip().split()
+    result["seconds"] = round(float(figure[0]), 3) if figure and _number(figure[0]) else round(wall, 3)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10k,100k,1m,5m", help="which sizes (default 10k,100k,1m,5m)")
+    parser.add_argument("--limit", type=float, default=900, help="seconds a step may take (default 900)")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes.split(","):
+            root = Path(folder) / size
+            synthesize(Project(ROOT), root, DOCUMENTS[size], seed=1)
+            row = {
+                "load": measure(python(LOAD, root), args.limit),
+                "rdflib load": measure(python(RDFLIB_LOAD, root), args.limit),
+                "library": measure(python(LIBRARY, root), args.limit),
+                "rdflib library": measure(python(RDFLIB_LIBRARY, root), args.limit),
+                "validate": measure(policykg(root, "validate"), args.limit),
+                "build": measure(policykg(root, "build", "--no-views", "--no-site"), args.limit),
+                "analyze": measure(policykg(root, "analyze"), args.limit),
+            }
+            load = row["load"]
+            row["triples"] = int(load.get("out", "0 0").split()[1]) if "seconds" in load else None
+            results[size] = row
+            print(size, json.dumps(row), flush=True)
+    write_results(results)
+
+
+def cell(step: dict) -> str:
+    if "timeout" in step:
+        return f"> {step['timeout']:.0f} s"
+    if "error" in step:
+        return "failed"
+    return f"{step['seconds']:.2f} s, {step['peak_mib']} MiB"
+
+
+def write_results(results: dict) -> None:
+    steps = ["load", "rdflib load", "library", "rdflib library", "validate", "build", "analyze"]
+    lines = [
+        "# Scale: synthetic corpora, policykg against plain rdflib",
+        "",
+        f"Measured with `make bench-scale` (`bench/bench_scale.py`) on {machine()}. Each cell is the step's own",
+        "time (loading excluded for the query library) and the peak memory of its process.",
+        "",
+        "| size | triples | " + " | ".join(steps) + " |",
+        "| --- | ---: | " + " | ".join("---:" for _ in steps) + " |",
+    ]
+    for size, row in results.items():
+        lines.append(
+            f"| {size} | {row['triples'] or '–'} | " + " | ".join(cell(row[s]) for s in steps) + " |"
+        )
+    lines.append("")
+    for size, row in results.items():
+        load, rdflib_load = row["load"], row["rdflib load"]
+        library, rdflib_library = row["library"], row["rdflib library"]
+        if "seconds" in load and "seconds" in rdflib_load:
+            lines.append(
+                f"- {size}: loading is {rdflib_load['seconds'] / load['seconds']:.1f} times faster than rdflib's parser."
+            )
+        if "seconds" in library and "seconds" in rdflib_library:
+            lines.append(
+                f"- {size}: the query library is {rdflib_library['seconds'] / library['seconds']:.1f} times faster than rdflib's engine."
+            )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    (ROOT / "docs" / "scale.md").write_text(text, encoding="utf-8")
+    out = ROOT / "bench" / "results" / "scale.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
