@@ -22,6 +22,7 @@ SUBCOMMANDS = [
     "site",
     "serve",
     "publish",
+    "synth",
 ]
 
 
