@@ -242,6 +242,24 @@ def project_view_data(loaded: LoadedGraph) -> ViewData:
 # --------------------------------------------------------------------------- the views
 
 
+def _slugs(iris: list[str]) -> dict[str, str]:
+    """File names for resources: the last part of the IRI, or more of its path where two would clash
+    (two documents may both have a priority called ``digitale-veiligheid``).
+
+    >>> _slugs(["https://w3id.org/policykg/id/a/priority/x", "https://w3id.org/policykg/id/b/priority/x"])
+    {'https://w3id.org/policykg/id/a/priority/x': 'a-priority-x', 'https://w3id.org/policykg/id/b/priority/x': 'b-priority-x'}
+    """
+    short = {iri: _slug(iri) for iri in iris}
+    counts: dict[str, int] = defaultdict(int)
+    for slug in short.values():
+        counts[slug] += 1
+    for iri, slug in short.items():
+        if counts[slug] > 1:
+            path = iri.split("/id/", 1)[-1]
+            short[iri] = re.sub(r"[^a-z0-9-]+", "-", path.lower()).strip("-")
+    return short
+
+
 def _slug(iri: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", iri.rstrip("/").rsplit("/", 1)[-1].lower()).strip("-")
 
@@ -269,6 +287,9 @@ def define_views(data: ViewData) -> list[View]:
         )
     )
 
+    slugs: dict[str, str] = {}
+    for members in by_kind.values():
+        slugs.update(_slugs(members))
     for priority in by_kind["priority"]:
         members = {i for i, p in priority_of.items() if p == priority}
         edges = [e for e in data.edges if e.source in members]
@@ -276,7 +297,7 @@ def define_views(data: ViewData) -> list[View]:
         label = nodes[priority].label_en
         views.append(
             View(
-                f"priority-{_slug(priority)}",
+                f"priority-{slugs[priority]}",
                 f"Priority: {label}",
                 f"The {len(members)} interventions under {label} and everything they touch.",
                 "priorities",
@@ -304,7 +325,7 @@ def define_views(data: ViewData) -> list[View]:
             priorities = {e.target for e in up}
             views.append(
                 View(
-                    f"{kind}-{_slug(actor)}",
+                    f"{kind}-{slugs[actor]}",
                     f"{KINDS[kind]['en']}: {label}",
                     f"The interventions that {verb} {label}, across {len(priorities)} "
                     f"{'priority' if len(priorities) == 1 else 'priorities'}.",
