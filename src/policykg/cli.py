@@ -205,6 +205,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         settings=settings,
     )
+    import signal
+
+    def stop(_signal: int, _frame: object) -> None:  # SIGTERM stops the server as Ctrl-C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     host, port = server.server_address[:2]
     print(
         f"serving the site and the SPARQL endpoint at http://{host}:{port}/ (endpoint: /sparql); Ctrl-C stops"

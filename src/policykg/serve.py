@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import multiprocessing
+import os
 import re
 import threading
 import urllib.parse
@@ -261,11 +262,15 @@ def _tsv(term: dict[str, str] | None) -> str:
 # --------------------------------------------------------------------------- workers
 
 
-def _worker(store: ox.Store, connection: Any, max_rows: int) -> None:
+def _worker(store: ox.Store, connection: Any, max_rows: int, parent: int) -> None:
     while True:
         try:
+            if not connection.poll(1.0):
+                if os.getppid() != parent:  # the server is gone: so is its worker
+                    return
+                continue
             query = connection.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         try:
             connection.send(("ok", run_query(store, query, max_rows)))
@@ -293,7 +298,7 @@ class QueryPool:
     def _spawn(self) -> tuple[Any, Any]:
         ours, theirs = self.context.Pipe()
         process = self.context.Process(
-            target=_worker, args=(self.store, theirs, self.settings.max_rows), daemon=True
+            target=_worker, args=(self.store, theirs, self.settings.max_rows, os.getpid()), daemon=True
         )
         process.start()
         return process, ours
