@@ -10,11 +10,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, PolicyKGError
-from .project import find_project
+from .project import Project, find_project
 
 
 class _Parser(argparse.ArgumentParser):
@@ -174,19 +175,28 @@ def cmd_queries(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_site(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .load import load_project
+def _write_product(
+    args: argparse.Namespace, name: str, write: Callable[[Project, Path], list[Path]]
+) -> tuple[Project, Path, list[Path]]:
+    """Write one build product into ``--out`` or ``dist/{name}``, staged and swapped in whole."""
     from .output import staged_directory
-    from .site import write_site
 
     project = find_project(args.root)
-    target = Path(args.out) if args.out else project.dist_dir / "site"
+    target = Path(args.out) if args.out else project.dist_dir / name
     with staged_directory(target, trusted=not args.out) as staged:
-        files = write_site(
-            load_project(project), staged, project.dist_dir if project.dist_dir.is_dir() else None
-        )
+        files = write(project, staged)
+    return project, target, files
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from .load import load_project
+    from .site import write_site
+
+    def write(project: Project, folder: Path) -> list[Path]:
+        dist = project.dist_dir if project.dist_dir.is_dir() else None
+        return write_site(load_project(project), folder, dist)
+
+    project, target, files = _write_product(args, "site", write)
     print(
         f"wrote the site ({len(files)} pages) to {project.relative(target)}/; serve it with: policykg serve"
     )
@@ -263,34 +273,29 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_views(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .load import load_project
-    from .output import staged_directory
     from .views import write_views
 
-    project = find_project(args.root)
-    target = Path(args.out) if args.out else project.dist_dir / "views"
-    with staged_directory(target, trusted=not args.out) as staged:
-        files = write_views(load_project(project), staged)
+    project, target, files = _write_product(
+        args, "views", lambda p, folder: write_views(load_project(p), folder)
+    )
     print(f"wrote {len(files) - 1} views and their index: {project.relative(target / 'index.html')}")
     print("open it in a browser; it needs no server and loads nothing from elsewhere")
     return EXIT_OK
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .analyze import analyze_graph, summarize_report, write_report
     from .load import load_project
-    from .output import staged_directory
 
-    project = find_project(args.root)
-    report = analyze_graph(load_project(project))
-    target = Path(args.out) if args.out else project.dist_dir / "analysis"
-    with staged_directory(target, trusted=not args.out) as staged:
-        files = write_report(report, staged)
-    print(summarize_report(report))
+    reports = []
+
+    def write(project: Project, folder: Path) -> list[Path]:
+        reports.append(analyze_graph(load_project(project)))
+        return write_report(reports[0], folder)
+
+    project, target, files = _write_product(args, "analysis", write)
+    print(summarize_report(reports[0]))
     for path in files:
         print(f"  {project.relative(target / path.name)}")
     return EXIT_OK
