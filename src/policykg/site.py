@@ -40,9 +40,27 @@ COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 SYNTAXES = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
 MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
+_BASE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}{% endblock %}</title>
+{% block head %}{% endblock %}
+</head>
+<body>
+{% block body %}{% endblock %}
+</body>
+</html>
+"""
 _ENV = jinja2.Environment(
-    autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    loader=jinja2.DictLoader({"base.html": _BASE}),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
 )
+"""Every page of the site extends ``base.html``: one doctype and head for all."""
 
 
 def site_path(iri: str) -> str | None:
@@ -222,19 +240,14 @@ def build_page(graph: SiteGraph, iri: str, views: dict[str, list[tuple[str, str]
 
 
 RESOURCE = _ENV.from_string(
-    """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ page.label_en }} — policykg</title>
-<link rel="stylesheet" href="{{ root }}site.css">
+    """{% extends "base.html" %}
+{% block title %}{{ page.label_en }} — policykg{% endblock %}
+{% block head %}<link rel="stylesheet" href="{{ root }}site.css">
 {% for ext, media in alternates %}
 <link rel="alternate" type="{{ media }}" href="{{ name }}.{{ ext }}">
 {% endfor %}
-</head>
-<body>
-<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}def.html">ontology</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}downloads/index.html">downloads</a>{% if has_views %} · <a href="{{ root }}views/index.html">views</a>{% endif %}</nav>
+{% endblock %}
+{% block body %}<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}def.html">ontology</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}downloads/index.html">downloads</a>{% if has_views %} · <a href="{{ root }}views/index.html">views</a>{% endif %}</nav>
 <h1>{{ page.label_en }}</h1>
 {% if page.label_nl != page.label_en %}<p class="nl" lang="nl">{{ page.label_nl }}</p>{% endif %}
 <p class="iri"><code>{{ page.iri }}</code></p>
@@ -268,8 +281,7 @@ RESOURCE = _ENV.from_string(
 {% endif %}
 <h2>Data</h2>
 <p>{% for ext, media in alternates %}<a href="{{ name }}.{{ ext }}" type="{{ media }}">{{ ext }}</a> {% endfor %}</p>
-</body>
-</html>
+{% endblock %}
 """
 )
 
@@ -356,18 +368,13 @@ NOT_FOUND = """<!DOCTYPE html>
 
 
 ONTOLOGY = _ENV.from_string(
-    """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }} — policykg</title>
-<link rel="stylesheet" href="site.css">
+    """{% extends "base.html" %}
+{% block title %}{{ title }} — policykg{% endblock %}
+{% block head %}<link rel="stylesheet" href="site.css">
 {% for ext, media in alternates %}<link rel="alternate" type="{{ media }}" href="def.{{ ext }}">
 {% endfor %}
-</head>
-<body>
-<nav><a href="index.html">policykg</a> · <a href="queries/index.html">queries</a> · <a href="downloads/index.html">downloads</a></nav>
+{% endblock %}
+{% block body %}<nav><a href="index.html">policykg</a> · <a href="queries/index.html">queries</a> · <a href="downloads/index.html">downloads</a></nav>
 <h1>{{ title }}</h1>
 <p class="iri"><code>{{ iri }}</code> · version {{ version }} · prefix <code>pkg:</code> · <code>{{ namespace }}</code></p>
 {% for lang, text in descriptions %}<p lang="{{ lang }}">{{ text }}</p>{% endfor %}
@@ -383,8 +390,7 @@ ONTOLOGY = _ENV.from_string(
 </section>
 {% endfor %}
 {% endfor %}
-</body>
-</html>
+{% endblock %}
 """
 )
 
@@ -461,16 +467,11 @@ def write_ontology_page(loaded: LoadedGraph, graph: SiteGraph, folder: Path) -> 
 
 
 GALLERY = _ENV.from_string(
-    """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ title }} — policykg</title>
-<link rel="stylesheet" href="{{ root }}site.css">
-</head>
-<body>
-<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}sparql.html">query editor</a></nav>
+    """{% extends "base.html" %}
+{% block title %}{{ title }} — policykg{% endblock %}
+{% block head %}<link rel="stylesheet" href="{{ root }}site.css">
+{% endblock %}
+{% block body %}<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}sparql.html">query editor</a></nav>
 <h1>{{ title }}</h1>
 {% if query %}
 <p>{{ query.description }}</p>
@@ -491,8 +492,7 @@ them in the <a href="{{ root }}sparql.html">query editor</a> (served by <code>po
 <ul>{% for q in queries %}<li><a href="{{ q.name }}.html">{{ q.title }}</a>: {{ q.description }}</li>{% endfor %}</ul>
 {% endfor %}
 {% endif %}
-</body>
-</html>
+{% endblock %}
 """
 )
 
@@ -638,25 +638,19 @@ others of the library are declared for you.</p>
 
 
 DOWNLOADS = _ENV.from_string(
-    """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Downloads — policykg</title>
-<link rel="stylesheet" href="../site.css">
+    """{% extends "base.html" %}
+{% block title %}Downloads — policykg{% endblock %}
+{% block head %}<link rel="stylesheet" href="../site.css">
 <link rel="alternate" type="text/turtle" href="void.ttl">
-</head>
-<body>
-<nav><a href="../index.html">policykg</a> · <a href="../def.html">ontology</a> · <a href="../queries/index.html">queries</a></nav>
+{% endblock %}
+{% block body %}<nav><a href="../index.html">policykg</a> · <a href="../def.html">ontology</a> · <a href="../queries/index.html">queries</a></nav>
 <h1>Downloads</h1>
 <p>The whole graph ({{ triples }} triples), and a description of the dataset in
 <a href="void.ttl">VoID and DCAT</a> (DCAT-AP 3.0).</p>
 <table><tr><th>file</th><th>media type</th><th>bytes</th></tr>
 {% for d in dumps %}<tr><td><a href="{{ d.name }}">{{ d.name }}</a></td><td>{{ d.media }}</td><td>{{ d.size }}</td></tr>
 {% endfor %}</table>
-</body>
-</html>
+{% endblock %}
 """
 )
 
@@ -807,17 +801,12 @@ def write_downloads(
 
 
 HOME = _ENV.from_string(
-    """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>policykg: government policy as a knowledge graph</title>
-<link rel="stylesheet" href="site.css">
+    """{% extends "base.html" %}
+{% block title %}policykg: government policy as a knowledge graph{% endblock %}
+{% block head %}<link rel="stylesheet" href="site.css">
 <link rel="alternate" type="text/turtle" href="downloads/void.ttl">
-</head>
-<body>
-<h1>policykg</h1>
+{% endblock %}
+{% block body %}<h1>policykg</h1>
 <p>Government policy documents as a linked-data knowledge graph: priorities, interventions, budgets, the
 institutions that carry them and the laws they rest on, every statement traced to the passage of the
 source it comes from. {{ triples }} triples.</p>
@@ -832,8 +821,7 @@ source it comes from. {{ triples }} triples.</p>
 <h2>{{ title }} ({{ items|length }})</h2>
 <ul class="columns">{% for href, label in items %}<li><a href="{{ href }}">{{ label }}</a></li>{% endfor %}</ul>
 {% endfor %}
-</body>
-</html>
+{% endblock %}
 """
 )
 
