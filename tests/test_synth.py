@@ -49,3 +49,42 @@ def test_synth_refuses_a_folder_it_did_not_write(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep")
     result = run_cli("synth", "--documents", "1", "--out", str(tmp_path), root=ROOT)
     assert result.returncode == 2 and (tmp_path / "mine.txt").exists()
+
+
+def test_queries_compare_documents_and_limit_to_one(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    assert run_cli("synth", "--documents", "3", "--seed", "3", "--out", str(root), root=ROOT).returncode == 0
+    documents = run_cli("query", "compare/documents", "-f", "csv", root=root).stdout.strip().splitlines()
+    assert len(documents) == 1 + 3 and all(",4,40," in row for row in documents[1:])
+    a, b = "id:synth-0001", "id:synth-0002"
+    between = run_cli(
+        "query", "compare/budget-between-documents", "-p", f"a={a}", "-p", f"b={b}", "-f", "csv", root=root
+    )
+    rows = [row.split(",") for row in between.stdout.strip().splitlines()[1:]]
+    assert len(rows) == 6 and all(int(r[3]) == int(r[2]) - int(r[1]) for r in rows)
+    only = run_cli(
+        "query",
+        "compare/institutions-between-documents",
+        "-p",
+        f"a={a}",
+        "-p",
+        f"b={b}",
+        "-f",
+        "csv",
+        root=root,
+    )
+    assert only.returncode == 0 and {row.split(",")[0] for row in only.stdout.strip().splitlines()[1:]} <= {
+        "a",
+        "b",
+    }
+    everything = (
+        run_cli("query", "browse/interventions-by-priority", "-f", "csv", root=root)
+        .stdout.strip()
+        .splitlines()
+    )
+    one = (
+        run_cli("query", "browse/interventions-by-priority", "-p", f"document={a}", "-f", "csv", root=root)
+        .stdout.strip()
+        .splitlines()
+    )
+    assert len(everything) - 1 == 3 * 40 and len(one) - 1 == 40

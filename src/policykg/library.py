@@ -112,7 +112,8 @@ def syntax_problem(where: str, error: SyntaxError, prologue_lines: int = 0) -> P
 
 
 def format_term(value: str) -> str:
-    """A parameter value as a SPARQL term: an IRI, a prefixed name, a number, or else a string.
+    """A parameter value as a SPARQL term: an IRI, a prefixed name, a number, ``UNDEF`` (no restriction:
+    the parameter leaves the query open), or else a string.
 
     >>> format_term("https://w3id.org/policykg/id/x"), format_term("id:law/dsa"), format_term("12")
     ('<https://w3id.org/policykg/id/x>', '<https://w3id.org/policykg/id/law/dsa>', '12')
@@ -120,6 +121,8 @@ def format_term(value: str) -> str:
     '"say \\\\"hi\\\\""'
     """
     value = value.strip()
+    if value.upper() in ("UNDEF", "ALL", "*", ""):
+        return "UNDEF"
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
         if not _IRI_RE.fullmatch(value):
