@@ -19,6 +19,7 @@ def digest(folder: Path) -> str:
 def test_synthetic_documents_are_valid_and_deterministic(tmp_path: Path) -> None:
     result = run_cli("synth", "--documents", "3", "--seed", "7", "--out", str(tmp_path / "a"), root=ROOT)
     assert result.returncode == 0, result.stderr
+    assert result.stderr == "", "progress stays quiet when output is not a terminal"
     assert (
         run_cli(
             "synth", "--documents", "3", "--seed", "7", "--out", str(tmp_path / "b"), root=ROOT

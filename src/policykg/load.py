@@ -18,6 +18,7 @@ import rdflib
 
 from .errors import PolicyKGError, Problem
 from .namespaces import PKG
+from .progress import progress
 from .project import Project
 
 SOURCES_GRAPH = ox.NamedNode("urn:policykg:sources")
@@ -198,7 +199,7 @@ def load_project(project: Project) -> LoadedGraph:
     if not project.graph_files():
         raise PolicyKGError(f"no Turtle files under {project.relative(project.graphs_dir)}/")
     problems: list[Problem] = []
-    for path in files:
+    for path in progress(files, "loading"):
         try:
             quads = [
                 ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(path.resolve().as_uri()))

@@ -28,6 +28,7 @@ from . import __version__
 from .library import list_queries
 from .load import SOURCES_GRAPH, LoadedGraph
 from .namespaces import ONTOLOGY_IRI, PREFIXES, RDF_PREFIXES, shorten
+from .progress import progress
 from .query import EmbeddedEngine, prepare
 
 BASE = "https://w3id.org/policykg/"
@@ -332,7 +333,7 @@ def write_site(
     shown = view_index(views_folder, loaded)
     written = []
     subjects = sorted(s for s in graph.by_subject if site_path(s) and site_path(s) != "def")
-    for iri in subjects:
+    for iri in progress(subjects, "resource pages"):
         page = build_page(graph, iri, shown)
         target = folder / (page.path + ".html")
         target.parent.mkdir(parents=True, exist_ok=True)

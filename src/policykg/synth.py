@@ -15,6 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .progress import progress
 from .project import Project
 
 ID = "https://w3id.org/policykg/id/"
@@ -236,6 +237,6 @@ def synthesize(
     register: list[str] = []
     write_shared(out / "graphs", size, register)
     total = 0
-    for index in range(1, documents + 1):
+    for index in progress(range(1, documents + 1), "synthetic documents", total=documents):
         total += write_document(out, index, size, rng, register)
     return total

@@ -28,6 +28,7 @@ from pyvis.node import Node
 from .library import read_query
 from .load import LoadedGraph
 from .namespaces import PKG
+from .progress import progress
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -708,7 +709,7 @@ def write_views(loaded: LoadedGraph, folder: Path, *, with_charts: bool = True) 
     copy_assets(folder)
     (folder / "lib" / "index.css").write_text(INDEX_CSS, encoding="utf-8")
     written = []
-    for view in views:
+    for view in progress(views, "views"):
         path = folder / f"{view.slug}.html"
         path.write_text(render_view(view, data), encoding="utf-8")
         written.append(path)
