@@ -220,3 +220,22 @@ def test_a_quote_with_markup_is_shown_as_text(browser, tmp_path: Path) -> None:
     )
     assert errors == [] and outside == []
     page.close()
+
+
+def test_large_graphs_are_aggregated_not_drawn_node_by_node() -> None:
+    from policykg.views import DRAW_AT_MOST, ViewData, ViewEdge, ViewNode, define_views
+
+    data = ViewData()
+    for p in range(20):
+        data.nodes[f"p{p}"] = ViewNode(f"p{p}", "priority", f"priority {p}", f"opgave {p}")
+    for a in range(600):
+        data.nodes[f"a{a}"] = ViewNode(f"a{a}", "institution", f"institution {a}", f"instelling {a}")
+    for i in range(4000):
+        data.nodes[f"i{i}"] = ViewNode(f"i{i}", "intervention", f"intervention {i}", f"interventie {i}")
+        data.edges.append(ViewEdge(f"i{i}", f"p{i % 20}", "underPriority"))
+        data.edges.append(ViewEdge(f"i{i}", f"a{(i * 7) % 600}", "involves"))
+    views = {v.slug: v for v in define_views(data)}
+    overview = views["overview"]
+    assert "aggregated" in overview.title and len(overview.nodes) <= DRAW_AT_MOST
+    assert all(e.relation == "shares" and e.weight >= 1 for e in overview.edges)
+    assert len(views["priority-p0"].nodes) == 1 + 200 + len({(i * 7) % 600 for i in range(0, 4000, 20)})

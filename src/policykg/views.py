@@ -277,16 +277,27 @@ def define_views(data: ViewData) -> list[View]:
     overview_kinds = {"priority", "intervention", "institution", "law", "strategy", "framework", "theme"}
     kept = {n for n, v in nodes.items() if v.kind in overview_kinds}
     keep = {x for e in data.edges if e.source in kept and e.target in kept for x in (e.source, e.target)}
-    views.append(
-        View(
-            "overview",
-            "Overview",
-            "Every priority with its interventions and the institutions, laws, strategies and themes they touch.",
-            "overview",
-            sorted(keep),
-            [e for e in data.edges if e.source in keep and e.target in keep],
+    if len(keep) <= DRAW_AT_MOST:
+        views.append(
+            View(
+                "overview",
+                "Overview",
+                "Every priority with its interventions and the institutions, laws, strategies and themes they touch.",
+                "overview",
+                sorted(keep),
+                [e for e in data.edges if e.source in keep and e.target in keep],
+            )
         )
-    )
+    else:
+        overview = overlap_view(data, priority_of, shared_by=1, most=DRAW_AT_MOST // 2)
+        overview.slug, overview.title = "overview", "Overview (aggregated)"
+        overview.description = (
+            f"The graph has {len(keep)} nodes, too many to draw one by one: each priority is drawn with the "
+            f"{DRAW_AT_MOST // 2} institutions, laws, strategies and themes its interventions touch most, each line "
+            "standing for all the interventions behind it. The views per priority, institution and law show the "
+            "interventions themselves."
+        )
+        views.append(overview)
 
     slugs: dict[str, str] = {}
     for members in by_kind.values():
@@ -307,7 +318,7 @@ def define_views(data: ViewData) -> list[View]:
             )
         )
 
-    views.append(overlap_view(data, priority_of))
+    views.append(overlap_view(data, priority_of, most=DRAW_AT_MOST // 2))
     views.append(dependency_view(data))
 
     for kind, group, verb in (
@@ -338,8 +349,12 @@ def define_views(data: ViewData) -> list[View]:
     return views
 
 
-def overlap_view(data: ViewData, priority_of: dict[str, str]) -> View:
-    """Priorities and what two or more of them share, each link weighted by the interventions behind it."""
+def overlap_view(
+    data: ViewData, priority_of: dict[str, str], *, shared_by: int = 2, most: int | None = None
+) -> View:
+    """Priorities and what ``shared_by`` or more of them share, each link weighted by the interventions
+    behind it; with ``most``, only that many of the most shared (large corpora are aggregated, not drawn
+    node by node)."""
     links: dict[tuple[str, str], list[ViewEdge]] = defaultdict(list)
     for edge in data.edges:
         if edge.source in priority_of and not edge.relation.startswith(("underPriority", "partOf", "level")):
@@ -347,7 +362,10 @@ def overlap_view(data: ViewData, priority_of: dict[str, str]) -> View:
     priorities_of_actor: dict[str, set[str]] = defaultdict(set)
     for priority, actor in links:
         priorities_of_actor[actor].add(priority)
-    shared = {a for a, ps in priorities_of_actor.items() if len(ps) >= 2 and a in data.nodes}
+    shared = {a for a, ps in priorities_of_actor.items() if len(ps) >= shared_by and a in data.nodes}
+    if most is not None and len(shared) > most:
+        ranked = sorted(shared, key=lambda a: (-len(priorities_of_actor[a]), a))
+        shared = set(ranked[:most])
     edges = []
     for (priority, actor), via in sorted(links.items()):
         if actor not in shared:
@@ -399,6 +417,8 @@ def dependency_view(data: ViewData) -> View:
 # --------------------------------------------------------------------------- layout
 
 
+DRAW_AT_MOST = 3000
+"""A view of more nodes than this is aggregated rather than drawn node by node."""
 LARGE = 600
 """Above this many nodes a view gets the radial layout (linear time), not a spring layout (slow at scale)."""
 
