@@ -89,3 +89,20 @@ def test_queries_compare_documents_and_limit_to_one(tmp_path: Path) -> None:
         .splitlines()
     )
     assert len(everything) - 1 == 3 * 40 and len(one) - 1 == 40
+
+
+def test_a_large_corpus_lists_its_resources_on_pages(tmp_path: Path) -> None:
+    import re
+
+    root = tmp_path / "corpus"
+    assert run_cli("synth", "--documents", "14", "--out", str(root), root=ROOT).returncode == 0
+    result = run_cli("build", "--no-views", root=root)
+    assert result.returncode == 0, result.stderr
+    site = root / "dist" / "site"
+    pages = sorted((site / "browse").glob("intervention-*.html"))
+    assert len(pages) == 2  # 14 documents × 40 interventions, 500 a page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="browse/intervention-1.html"' in home and "/intervention/i0-0.html" not in home
+    for page in pages:
+        for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
+            assert (page.parent / href).resolve().exists(), href

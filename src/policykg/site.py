@@ -818,10 +818,26 @@ source it comes from. {{ triples }} triples.</p>
 {% if has_views %}<li><a href="views/index.html">Views</a>: interactive graphs and charts</li>{% endif %}
 {% if has_analysis %}<li><a href="analysis/report.html">Overlaps and dependencies</a>: the analysis report</li>{% endif %}
 </ul>
-{% for title, items in classes %}
-<h2>{{ title }} ({{ items|length }})</h2>
-<ul class="columns">{% for href, label in items %}<li><a href="{{ href }}">{{ label }}</a></li>{% endfor %}</ul>
+{% for title, count, items, pages in classes %}
+<h2>{{ title }} ({{ count }})</h2>
+{% if pages %}<p>Listed on {{ pages|length }} pages: {% for href in pages %}<a href="{{ href }}">{{ loop.index }}</a> {% endfor %}</p>
+{% else %}<ul class="columns">{% for href, label in items %}<li><a href="{{ href }}">{{ label }}</a></li>{% endfor %}</ul>{% endif %}
 {% endfor %}
+{% endblock %}
+"""
+)
+
+
+PAGE_SIZE = 500
+"""Resources listed per page where a class has more than this many."""
+
+LISTING = _ENV.from_string(
+    """{% extends "base.html" %}
+{% block title %}{{ title }} — policykg{% endblock %}
+{% block head %}<link rel="stylesheet" href="../site.css">{% endblock %}
+{% block body %}<nav><a href="../index.html">policykg</a></nav>
+<h1>{{ title }}</h1>
+<ul>{% for href, label in items %}<li><a href="{{ href }}">{{ label }}</a></li>{% endfor %}</ul>
 {% endblock %}
 """
 )
@@ -838,10 +854,24 @@ def write_home(
                 by_class[graph.label(t.object.value) + "|" + t.object.value].append(
                     (site_path(iri) + ".html", graph.label(iri))
                 )
-    classes = [
-        (key.split("|", 1)[0], sorted(items, key=lambda x: x[1].lower()))
-        for key, items in sorted(by_class.items())
-    ]
+    classes = []
+    for key, items in sorted(by_class.items()):
+        title, iri = key.split("|", 1)
+        items.sort(key=lambda x: (x[1].lower(), x[0]))
+        pages = []
+        if len(items) > PAGE_SIZE:
+            # A large corpus lists its resources on pages of PAGE_SIZE, not all on the home page.
+            stem = iri.split("#", 1)[-1].lower()
+            for number, start in enumerate(range(0, len(items), PAGE_SIZE), start=1):
+                href = f"browse/{stem}-{number}.html"
+                (folder / "browse").mkdir(exist_ok=True)
+                chunk = [(relative(href, h), label) for h, label in items[start : start + PAGE_SIZE]]
+                (folder / href).write_text(
+                    LISTING.render(title=f"{title}, page {number}", items=chunk, number=number),
+                    encoding="utf-8",
+                )
+                pages.append(href)
+        classes.append((title, len(items), items, pages))
     target = folder / "index.html"
     target.write_text(
         HOME.render(
