@@ -10,6 +10,8 @@ part in very many interventions, as in reality. The output is deterministic for 
 
 from __future__ import annotations
 
+import functools
+import itertools
 import random
 import shutil
 from dataclasses import dataclass
@@ -56,15 +58,14 @@ class SynthSize:
     themes: int = 40
 
 
+@functools.cache
+def _zipf_cumulative(n: int, s: float) -> tuple[float, ...]:
+    return tuple(itertools.accumulate(1 / (k + 1) ** s for k in range(n)))
+
+
 def _zipf(rng: random.Random, n: int, s: float = 1.1) -> int:
-    weights = _zipf.cache.get((n, s))
-    if weights is None:
-        weights = [1 / (k + 1) ** s for k in range(n)]
-        _zipf.cache[(n, s)] = weights
-    return rng.choices(range(n), weights=weights, k=1)[0]
-
-
-_zipf.cache = {}
+    """An index in range(n), the first ones far more often than the last (Zipf's law with exponent s)."""
+    return rng.choices(range(n), cum_weights=_zipf_cumulative(n, s), k=1)[0]
 
 
 def _literal(text: str) -> str:
