@@ -58,6 +58,40 @@ def make_opener(endpoint: str, auth: str | None) -> urllib.request.OpenerDirecto
     return urllib.request.build_opener(*handlers)
 
 
+def authorization(endpoint: str, url: str, method: str, auth: str | None, timeout: float) -> dict[str, str]:
+    """Headers that answer the store's challenge before the upload is sent.
+
+    A store that asks for credentials answers a request without them at once and may close the
+    connection while a large body is still being sent; so the challenge is fetched with a small request
+    first and the upload carries its answer (Digest, RFC 7616, or Basic).
+    """
+    if not auth:
+        return {}
+    user, _, password = auth.partition(":")
+    probe = urllib.request.Request(url, method="HEAD")
+    try:
+        with urllib.request.urlopen(probe, timeout=timeout):
+            return {}
+    except urllib.error.HTTPError as error:
+        challenge = error.headers.get("WWW-Authenticate", "")
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise PolicyKGError(f"cannot reach the store at {endpoint}: {reason}") from None
+    scheme, _, rest = challenge.partition(" ")
+    if scheme.lower() == "digest":
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, endpoint, user, password)
+        handler = urllib.request.HTTPDigestAuthHandler(passwords)
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        header = handler.get_authorization(urllib.request.Request(url, method=method), fields)
+        return {"Authorization": f"Digest {header}"} if header else {}
+    if scheme.lower() == "basic":
+        import base64
+
+        return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+    return {}
+
+
 def _request(
     opener: urllib.request.OpenerDirector, request: urllib.request.Request, endpoint: str, timeout: float
 ) -> tuple[int, bytes]:
@@ -90,7 +124,24 @@ def publish_graph(
     opener = make_opener(endpoint, auth)
     url = graph_url(endpoint, graph)
     # N-Triples is Turtle too, and every Graph Store implementation reads Turtle.
-    put = urllib.request.Request(url, data=data, method="PUT", headers={"Content-Type": "text/turtle"})
+    if auth:  # try the credentials on a small request, so a refusal is told as one, not as a broken upload
+        probe = urllib.request.Request(
+            url, method="HEAD", headers=authorization(endpoint, url, "HEAD", auth, timeout)
+        )
+        try:
+            with urllib.request.urlopen(probe, timeout=timeout):
+                pass
+        except urllib.error.HTTPError as error:
+            if error.code in (401, 403):
+                raise PolicyKGError(
+                    f"the store at {endpoint} answered HTTP {error.code} to PUT: the credentials were refused (check --auth)"
+                ) from None
+        except (urllib.error.URLError, OSError) as error:
+            raise PolicyKGError(
+                f"cannot reach the store at {endpoint}: {getattr(error, 'reason', error)}"
+            ) from None
+    headers = {"Content-Type": "text/turtle", **authorization(endpoint, url, "PUT", auth, timeout)}
+    put = urllib.request.Request(url, data=data, method="PUT", headers=headers)
     status, _ = _request(opener, put, endpoint, timeout)
     get = urllib.request.Request(
         url, method="GET", headers={"Accept": "application/n-triples, text/turtle;q=0.9"}
