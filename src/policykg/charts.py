@@ -40,6 +40,39 @@ def _save(figure: Any, folder: Path, stem: str) -> tuple[str, str]:
     return svg.name, png.name
 
 
+TOP_INSTITUTIONS = 40
+"""The institutions chart shows at most this many, the most involved."""
+
+
+def _finish(
+    figure: Any,
+    axis: Any,
+    folder: Path,
+    stem: str,
+    title: str,
+    caption: str,
+    *,
+    legend: str = "best",
+    height: int = 420,
+) -> dict[str, Any]:
+    """Title, legend and frame; save as SVG and PNG; the chart's description for the index."""
+    import matplotlib.pyplot as plt
+
+    axis.set_title(title)
+    axis.legend(frameon=False, fontsize=8, loc=legend)
+    axis.spines[["top", "right"]].set_visible(False)
+    svg, png = _save(figure, folder, stem)
+    plt.close(figure)
+    return {
+        "title": title,
+        "caption": caption,
+        "svg": f"charts/{svg}",
+        "png": f"charts/{png}",
+        "width": 800,
+        "height": height,
+    }
+
+
 def render_charts(loaded: LoadedGraph, folder: Path) -> tuple[list[dict[str, Any]], str]:
     """Write the charts to ``folder``; return their descriptions (paths relative to its parent) and the
     tables that go with them, as HTML."""
@@ -65,21 +98,17 @@ def render_charts(loaded: LoadedGraph, folder: Path) -> tuple[list[dict[str, Any
     for x, total in enumerate(bottom):
         axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=9)
     axis.set_ylabel("€ million")
-    axis.set_title("Investment needed per priority and period")
-    axis.legend(frameon=False, fontsize=9, loc="upper left")
-    axis.spines[["top", "right"]].set_visible(False)
-    svg, png = _save(figure, folder, "budget-by-priority")
-    plt.close(figure)
     charts.append(
-        {
-            "title": "Investment needed per priority and period",
-            "caption": "stacked bars in € million, 2026–2030 and the structural level; Digital Open Strategic "
-            "Autonomy has no figures of its own (they are woven into the other four)",
-            "svg": f"charts/{svg}",
-            "png": f"charts/{png}",
-            "width": 800,
-            "height": 420,
-        }
+        _finish(
+            figure,
+            axis,
+            folder,
+            "budget-by-priority",
+            "Investment needed per priority and period",
+            "stacked bars in € million, 2026–2030 and the structural level; a priority whose figures are woven "
+            "into the others (as the fiche's Digital Open Strategic Autonomy) has no bar of its own",
+            legend="upper left",
+        )
     )
 
     figure, axis = plt.subplots(figsize=(8, 4.2))
@@ -87,48 +116,45 @@ def render_charts(loaded: LoadedGraph, folder: Path) -> tuple[list[dict[str, Any
         values = [float(budget[priority].get(p, 0)) for p in PERIODS]
         axis.plot(PERIODS, values, marker="o", color=COLOURS[i % len(COLOURS)], label=priority)
     axis.set_ylabel("€ million")
-    axis.set_title("From 2026 to the structural level")
-    axis.legend(frameon=False, fontsize=9)
-    axis.spines[["top", "right"]].set_visible(False)
-    svg, png = _save(figure, folder, "growth-to-structural")
-    plt.close(figure)
     charts.append(
-        {
-            "title": "Growth to the structural level",
-            "caption": "each priority's amount per period in € million",
-            "svg": f"charts/{svg}",
-            "png": f"charts/{png}",
-            "width": 800,
-            "height": 420,
-        }
+        _finish(
+            figure,
+            axis,
+            folder,
+            "growth-to-structural",
+            "Growth to the structural level",
+            "each priority's amount per period in € million",
+        )
     )
 
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for row in loaded.select(INSTITUTION_PRIORITIES):
         counts[row["institutionLabel"]][row["priorityLabel"]] = int(row["interventions"])
-    institutions = sorted(counts, key=lambda i: (sum(counts[i].values()), len(counts[i]), i))
-    all_priorities = sorted({p for c in counts.values() for p in c})
-    figure, axis = plt.subplots(figsize=(8, 0.32 * len(institutions) + 1.2))
+    ranked = sorted(counts, key=lambda i: (-sum(counts[i].values()), -len(counts[i]), i))
+    institutions = list(reversed(ranked[:TOP_INSTITUTIONS]))
+    all_priorities = sorted({p for i in institutions for p in counts[i]})
+    height = 0.32 * len(institutions) + 1.2
+    figure, axis = plt.subplots(figsize=(8, height))
     left = [0] * len(institutions)
     for i, priority in enumerate(all_priorities):
         values = [counts[inst].get(priority, 0) for inst in institutions]
         axis.barh(institutions, values, left=left, color=COLOURS[i % len(COLOURS)], label=priority)
         left = [a + b for a, b in zip(left, values, strict=True)]
     axis.set_xlabel("interventions")
-    axis.set_title("Interventions each institution takes part in, by priority")
-    axis.legend(frameon=False, fontsize=8, loc="lower right")
-    axis.spines[["top", "right"]].set_visible(False)
-    svg, png = _save(figure, folder, "institutions")
-    plt.close(figure)
+    shown = (
+        "" if len(ranked) <= TOP_INSTITUTIONS else f" (the {TOP_INSTITUTIONS} most involved of {len(ranked)})"
+    )
     charts.append(
-        {
-            "title": "Who takes part",
-            "caption": "the number of interventions that involve each institution, coloured by priority",
-            "svg": f"charts/{svg}",
-            "png": f"charts/{png}",
-            "width": 800,
-            "height": int(100 * (0.32 * len(institutions) + 1.2)),
-        }
+        _finish(
+            figure,
+            axis,
+            folder,
+            "institutions",
+            "Who takes part",
+            f"the number of interventions that involve each institution{shown}, coloured by priority",
+            legend="lower right",
+            height=int(100 * height),
+        )
     )
     return charts, budget_tables(budget, priorities, _library(loaded, "budget/growth-to-structural"))
 
