@@ -106,3 +106,16 @@ def test_a_large_corpus_lists_its_resources_on_pages(tmp_path: Path) -> None:
     for page in pages:
         for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
             assert (page.parent / href).resolve().exists(), href
+
+
+def test_analyze_one_document_of_many(tmp_path: Path) -> None:
+    import json
+
+    root = tmp_path / "corpus"
+    assert run_cli("synth", "--documents", "3", "--out", str(root), root=ROOT).returncode == 0
+    whole = run_cli("analyze", root=root)
+    one = run_cli("analyze", "--document", "id:synth-0002", root=root)
+    assert whole.returncode == 0 and one.returncode == 0, one.stderr
+    report = json.loads((root / "dist" / "analysis" / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["interventions"] == 40 and report["summary"]["priorities"] == 4
+    assert all("/synth-0002/" in m["iri"] for c in report["communities"] for m in c["members"])

@@ -87,19 +87,27 @@ class Projection:
     budget: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
 
-def project_graphs(loaded: LoadedGraph) -> Projection:
-    """Read labels, passages, interventions, actor edges, dependencies and budgets from the store."""
+def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projection:
+    """Read labels, passages, interventions, actor edges, dependencies and budgets from the store; with
+    ``document``, only that document's interventions and what they touch."""
+    priority_of = {
+        r["intervention"]: r["priority"]
+        for r in loaded.select(INTERVENTIONS)
+        if "document" in r and (document is None or r["document"] == document)
+    }
     budget: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    priorities = set(priority_of.values())
     for row in loaded.select(BUDGET):
-        budget[row["priority"]][row["period"]] = Decimal(row["amount"])
+        if document is None or row["priority"] in priorities:
+            budget[row["priority"]][row["period"]] = Decimal(row["amount"])
+    edges = [r for r in loaded.select(ACTOR_EDGES) if r["intervention"] in priority_of]
+    dependencies = [r for r in loaded.select(DEPENDENCIES) if document is None or r["from"] in priority_of]
     return Projection(
         labels={r["resource"]: r["label"] for r in loaded.select(LABELS)},
         passages={r["passage"]: r["exact"] for r in loaded.select(PASSAGES)},
-        priority_of={
-            r["intervention"]: r["priority"] for r in loaded.select(INTERVENTIONS) if "document" in r
-        },
-        actor_edges=sorted(loaded.select(ACTOR_EDGES), key=lambda r: sorted(r.items())),
-        dependencies=sorted(loaded.select(DEPENDENCIES), key=lambda r: sorted(r.items())),
+        priority_of=priority_of,
+        actor_edges=sorted(edges, key=lambda r: sorted(r.items())),
+        dependencies=sorted(dependencies, key=lambda r: sorted(r.items())),
         budget=dict(budget),
     )
 
@@ -329,9 +337,9 @@ def find_communities(p: Projection, seed: int = 42) -> list[dict[str, Any]]:
     return communities
 
 
-def analyze_graph(loaded: LoadedGraph) -> dict[str, Any]:
-    """Run every analysis; the result is the JSON report."""
-    p = project_graphs(loaded)
+def analyze_graph(loaded: LoadedGraph, document: str | None = None) -> dict[str, Any]:
+    """Run every analysis, of every document or of one; the result is the JSON report."""
+    p = project_graphs(loaded, document)
     graph = dependency_graph(p)
     return {
         "summary": {
@@ -448,7 +456,7 @@ def summarize_report(report: dict[str, Any]) -> str:
         if pair
         else "",
         f"dependency cycles: {len(deps['cycles'])}; longest chain: "
-        + (f"{deps['longest'][0]['length']} steps" if deps["longest"] else "none"),
+        + (_steps(deps["longest"][0]["length"]) if deps["longest"] else "none"),
         f"most depended on: {deps['impact'][0]['label']} ({len(deps['impact'][0]['dependents'])} dependents)"
         if deps["impact"]
         else "",

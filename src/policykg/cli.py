@@ -139,6 +139,19 @@ def _has_project() -> bool:
     return True
 
 
+def expand_iri(value: str) -> str:
+    """An IRI from a full IRI, ``<IRI>`` or a prefixed name such as ``id:kernboodschap-digitalisering``."""
+    from .library import format_term
+
+    try:
+        term = format_term(value)
+    except ValueError as error:
+        raise PolicyKGError(str(error), exit_code=EXIT_USAGE) from None
+    if not term.startswith("<"):
+        raise PolicyKGError(f"{value!r} is not an IRI", exit_code=EXIT_USAGE)
+    return term[1:-1]
+
+
 def parse_params(pairs: list[str]) -> dict[str, str]:
     """``NAME=VALUE`` options as a dict; a malformed one is a usage error.
 
@@ -291,7 +304,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     reports = []
 
     def write(project: Project, folder: Path) -> list[Path]:
-        reports.append(analyze_graph(load_project(project)))
+        document = expand_iri(args.document) if args.document else None
+        reports.append(analyze_graph(load_project(project), document))
         return write_report(reports[0], folder)
 
     project, target, files = _write_product(args, "analysis", write)
@@ -487,6 +501,7 @@ def make_parser() -> argparse.ArgumentParser:
         "groups of interventions that belong together; every finding cites its passages.",
     )
     p.add_argument("--out", metavar="DIR", help="where to write the report (default: dist/analysis)")
+    p.add_argument("--document", metavar="IRI", help="report on one document only (an IRI or id:…)")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser(
