@@ -156,7 +156,15 @@ def main() -> None:
     parser.add_argument(
         "--query-limit", type=float, default=60, help="seconds one query may take on rdflib (default 60)"
     )
+    parser.add_argument(
+        "--replot",
+        action="store_true",
+        help="only rewrite docs/scale.md and its chart from bench/results/scale.json",
+    )
     args = parser.parse_args()
+    if args.replot:
+        write_results(json.loads((ROOT / "bench" / "results" / "scale.json").read_text(encoding="utf-8")))
+        return
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes.split(","):
@@ -192,6 +200,46 @@ def cell(step: dict) -> str:
     return text
 
 
+def plot_growth(results: dict) -> bool:
+    """The cost curve: seconds per step against triples, log-log, with a line of slope one for linear
+    growth; written to docs/scale.svg. False when fewer than two sizes were measured."""
+    sized = {size: row for size, row in results.items() if row.get("triples")}
+    if len(sized) < 2:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.hashsalt": "policykg", "svg.fonttype": "path"})
+    figure, axis = plt.subplots(figsize=(7, 4.5))
+    for step in ("load", "library", "validate", "build", "analyze", "rdflib load", "rdflib library"):
+        points = [
+            (row["triples"], row[step]["seconds"]) for row in sized.values() if row[step].get("seconds")
+        ]
+        if len(points) >= 2:
+            axis.plot(
+                *zip(*sorted(points), strict=True),
+                marker="o",
+                label=step,
+                linestyle="--" if "rdflib" in step else "-",
+            )
+    smallest = min(row["triples"] for row in sized.values())
+    largest = max(row["triples"] for row in sized.values())
+    axis.plot(
+        [smallest, largest], [0.1, 0.1 * largest / smallest], color="#999", linewidth=0.8, label="linear"
+    )
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("triples")
+    axis.set_ylabel("seconds")
+    axis.legend(frameon=False, fontsize=8)
+    axis.spines[["top", "right"]].set_visible(False)
+    figure.savefig(ROOT / "docs" / "scale.svg", format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(figure)
+    return True
+
+
 def write_results(results: dict) -> None:
     steps = ["load", "rdflib load", "library", "rdflib library", "validate", "build", "analyze"]
     lines = [
@@ -219,6 +267,8 @@ def write_results(results: dict) -> None:
             lines.append(
                 f"- {size}: the query library is {rdflib_library['seconds'] / library['seconds']:.1f} times faster than rdflib's engine."
             )
+    if plot_growth(results):
+        lines += ["", "![Seconds per step against triples, both on log scales](scale.svg)", ""]
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "docs" / "scale.md").write_text(text, encoding="utf-8")
