@@ -200,20 +200,14 @@ def load_project(project: Project) -> LoadedGraph:
         raise PolicyKGError(f"no Turtle files under {project.relative(project.graphs_dir)}/")
     problems: list[Problem] = []
     for path in progress(files, "loading"):
+        uri = path.resolve().as_uri()
         try:
-            quads = [
-                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(path.resolve().as_uri()))
-                for t in ox.parse(
-                    path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
-                )
-            ]
+            # parsed and stored on the Rust side: no Python object per triple
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=uri, to_graph=ox.NamedNode(uri))
         except SyntaxError as error:
             problems.append(parse_problem(project, path, error))
-            continue
         except OSError as error:
             problems.append(Problem(project.relative(path), f"cannot read: {error.strerror}"))
-            continue
-        store.extend(quads)
     if problems:
         raise PolicyKGError(f"{len(problems)} file(s) are not valid Turtle", problems)
     loaded = LoadedGraph(project, store)
