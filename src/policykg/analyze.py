@@ -122,13 +122,27 @@ def _evidence(p: Projection, passage: str | None) -> dict[str, str] | None:
     return {"passage": passage, "quote": p.passages.get(passage, "")}
 
 
+SAMPLE_ABOVE = 2000
+"""Above this many nodes betweenness is estimated from a seeded sample of sources …"""
+SAMPLE_SOURCES = 200
+"""… of this many."""
+HUB = 60
+"""An actor shared by more interventions than this links none of them in the intervention graph of the
+communities: a hub tells little about which interventions belong together, and would add edges by the
+square of its size."""
+
+
 def find_bridges(p: Projection) -> list[dict[str, Any]]:
     """Actors that bridge priorities: participation across priorities and betweenness on the
     intervention–actor graph (networkx ``betweenness_centrality``, normalised)."""
     graph = nx.Graph()
     for edge in p.actor_edges:
         graph.add_edge(("i", edge["intervention"]), ("a", edge["actor"]))
-    betweenness = nx.betweenness_centrality(graph, normalized=True) if graph.number_of_nodes() > 2 else {}
+    nodes = graph.number_of_nodes()
+    # exact up to SAMPLE_ABOVE nodes; beyond, estimated from that many sampled sources (seeded, so
+    # repeatable), which keeps the cost linear in the edges instead of quadratic
+    sample = SAMPLE_SOURCES if nodes > SAMPLE_ABOVE else None
+    betweenness = nx.betweenness_centrality(graph, k=sample, normalized=True, seed=42) if nodes > 2 else {}
     by_actor: dict[str, list[dict[str, str]]] = defaultdict(list)
     kind_of: dict[str, str] = {}
     for edge in p.actor_edges:
@@ -297,6 +311,8 @@ def find_communities(p: Projection, seed: int = 42) -> list[dict[str, Any]]:
     graph = nx.Graph()
     graph.add_nodes_from(i for i in p.priority_of)
     for members in members_of.values():
+        if len(members) > HUB:
+            continue
         ordered = sorted(members)
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
