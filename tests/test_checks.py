@@ -70,3 +70,43 @@ def test_check_fires_on_its_fault(check: str, scratch: Project) -> None:
     problems, _ = run_checks(load_project(scratch))
     title = titles(scratch)[check]
     assert any(title in p.message for p in problems), [str(p) for p in problems]
+
+
+BUD = "https://w3id.org/policykg/id/kernboodschap-digitalisering/budget/"
+
+MORE_FAULTS = {
+    "duplicate-budget-rows": (
+        "budget-rows",
+        """
+bud:dup-a a qb:Observation ; qb:dataSet bud:table ; pkg:priority pri:digitale-economie ;
+    pkg:period <https://w3id.org/policykg/id/period/2031> ; pkg:amount 1.0 .
+bud:dup-b a qb:Observation ; qb:dataSet bud:table ; pkg:priority pri:digitale-economie ;
+    pkg:period <https://w3id.org/policykg/id/period/2031> ; pkg:amount 2.0 .
+""",
+        {
+            (BUD + "dup-a", f"shares its priority and period with <{BUD}dup-b>"),
+            (BUD + "dup-b", f"shares its priority and period with <{BUD}dup-a>"),
+        },
+    ),
+    "undeclared-value": (
+        "declared-terms",
+        "int:promote pkg:involves pkg:nobody .",
+        {
+            (
+                "https://w3id.org/policykg/id/kernboodschap-digitalisering/intervention/promote",
+                "uses pkg:nobody, which the ontology does not declare",
+            )
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MORE_FAULTS))
+def test_check_reports_exactly_its_fault(case: str, scratch: Project) -> None:
+    """The other branches of the rewritten checks: each row is reported, with its message, and no more."""
+    check, turtle, expected = MORE_FAULTS[case]
+    (scratch.graphs_dir / "fault.ttl").write_text(PREFIXES + turtle, encoding="utf-8")
+    problems, _ = run_checks(load_project(scratch))
+    prefix = titles(scratch)[check] + ": "
+    found = {(p.focus, p.message[len(prefix) :]) for p in problems if p.message.startswith(prefix)}
+    assert found == expected, [str(p) for p in problems]
