@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import random
 from html.parser import HTMLParser
 
+import networkx as nx
 import pytest
 from conftest import run_cli
 
-from policykg.analyze import analyze_graph, render_page
+from policykg import analyze
+from policykg.analyze import (
+    Projection,
+    analyze_graph,
+    approximations,
+    find_entanglement,
+    render_page,
+    sampled_betweenness,
+)
 from policykg.load import LoadedGraph
 from policykg.project import Project
 
@@ -107,3 +117,60 @@ def test_html_escapes_text_from_the_graph(report: dict) -> None:
     hostile["bridges"][0]["label"] = "<script>alert(1)</script>"
     page = render_page(hostile)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_fiche_is_computed_exactly(report: dict) -> None:
+    assert report["summary"]["approximations"] == []
+
+
+def test_sampled_betweenness_is_the_networkx_estimate() -> None:
+    graph = nx.gnm_random_graph(400, 1200, seed=3)
+    expected = nx.betweenness_centrality(graph, k=40, normalized=True, seed=42)
+    estimate = sampled_betweenness(graph, 40, seed=42)
+    assert estimate.keys() == expected.keys()
+    assert max(abs(estimate[v] - expected[v]) for v in graph) < 1e-12
+
+
+def _many_priorities(count: int) -> Projection:
+    """Two interventions per priority, each touching six of forty institutions, and a few dependencies."""
+    rng = random.Random(1)
+    priority_of: dict[str, str] = {}
+    edges = []
+    for i in range(count):
+        for j in range(2):
+            intervention = f"{ID}test/p{i:03}/i{j}"
+            priority_of[intervention] = f"{ID}test/p{i:03}"
+            for actor in rng.sample(range(40), 6):
+                edges.append(
+                    {
+                        "intervention": intervention,
+                        "property": "https://w3id.org/policykg/def#involves",
+                        "actor": f"{ID}test/a{actor}",
+                        "kind": "institution",
+                    }
+                )
+    dependencies = [
+        {"from": f"{ID}test/p{i:03}/i0", "to": f"{ID}test/p{i + 1:03}/i1", "basis": "stated"}
+        for i in range(0, count - 1, 7)
+    ]
+    return Projection(
+        labels={}, passages={}, priority_of=priority_of, actor_edges=edges, dependencies=dependencies
+    )
+
+
+def test_entanglement_lists_the_strongest_pairs_above_the_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    count = analyze.PAIRS_ABOVE + 20
+    p = _many_priorities(count)
+    listed = find_entanglement(p)
+    assert len(listed) == analyze.TOP_PAIRS
+    assert any("Entanglement" in note for note in approximations(p))
+    # with fewer anchors than priorities the ranking is a search, but every figure listed is exact
+    monkeypatch.setattr(analyze, "ANCHORS", 20)
+    searched = find_entanglement(p)
+    monkeypatch.setattr(analyze, "PAIRS_ABOVE", count)
+    exact = find_entanglement(p)
+    assert len(exact) == count * (count - 1) // 2
+    # every priority an anchor: the top of the full listing
+    assert listed == exact[: analyze.TOP_PAIRS]
+    by_pair = {(x["a"]["iri"], x["b"]["iri"]): x for x in exact}
+    assert all(by_pair[x["a"]["iri"], x["b"]["iri"]] == x for x in searched)
