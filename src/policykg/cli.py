@@ -31,7 +31,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_project
 
     started = time.perf_counter()
-    result = build_project(project, with_views=not args.no_views, with_site=not args.no_site)
+    result = build_project(
+        project, with_views=not args.no_views, with_site=not args.no_site, engine=args.shacl_engine
+    )
     summary = result.summary
     print(
         f"built {project.relative(result.dist)}/ in {time.perf_counter() - started:.2f} s: "
@@ -48,7 +50,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate_graph
 
     loaded = load_project(project)
-    report = validate_graph(loaded)
+    report = validate_graph(loaded, args.shacl_engine)
     if not report.conforms:
         raise PolicyKGError(f"the graph is invalid: {len(report.problems)} problem(s)", report.problems)
     if not report.checks_run:
@@ -315,6 +317,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_engine_option(p: argparse.ArgumentParser) -> None:
+    from .validate import ENGINES
+
+    p.add_argument(
+        "--shacl-engine",
+        choices=ENGINES,
+        default=ENGINES[0],
+        help="the SHACL engine: rudof (fast, the default) or pyshacl (the reference)",
+    )
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = _Parser(
@@ -339,6 +352,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-views", action="store_true", help="skip the views and charts (faster)")
     p.add_argument("--no-site", action="store_true", help="skip the static site (faster; serve needs it)")
+    add_engine_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -348,6 +362,7 @@ def make_parser() -> argparse.ArgumentParser:
         "queries/checks/ (which must return no rows); report every problem with its file, "
         "line, resource and label. Exit 1 when the graph is invalid.",
     )
+    add_engine_option(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser(

@@ -6,7 +6,12 @@ described, the path and a message.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -18,6 +23,9 @@ from .errors import PolicyKGError, Problem
 from .library import list_queries, syntax_problem
 from .load import LoadedGraph, parse_problem, to_rdflib
 from .namespaces import shorten, sparql_prologue
+from .progress import progress
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 @dataclass
@@ -33,20 +41,52 @@ class ValidationReport:
         return not self.problems
 
 
-def load_shapes(loaded: LoadedGraph) -> rdflib.Graph:
+ENGINES = ("rudof", "pyshacl")
+"""The SHACL engines: rudof (Rust, the default: fast enough for millions of triples) and pySHACL (Python,
+the reference). The shape fixtures in tests/shapes/ run on both, so they agree on what is a violation."""
+
+BATCH_TRIPLES = 40_000
+"""Above this many triples the graph is validated in batches of files of about this size, each with the
+neighbourhood its shapes look at; below it, in one go."""
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """The shapes graph: its Turtle text (for rudof) and the parsed graph (for pySHACL and messages)."""
+
+    text: str
+    graph: rdflib.Graph
+
+    @property
+    def count(self) -> int:
+        return len(set(self.graph.subjects(rdflib.RDF.type, SH.NodeShape)))
+
+    def message(self, shape: str) -> str | None:
+        """The sh:message of a named shape, if it has one."""
+        value = self.graph.value(rdflib.URIRef(shape), SH.message) if shape.startswith("http") else None
+        return str(value) if value is not None else None
+
+
+def read_shapes(path: Path) -> Shapes:
+    """Read a shapes graph from Turtle; a syntax error is a Problem with the file and line."""
+    text = path.read_text(encoding="utf-8")
+    graph = rdflib.Graph(bind_namespaces="none")
+    for t in ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return Shapes(text, graph)
+
+
+def load_shapes(loaded: LoadedGraph) -> Shapes:
     """The shapes graph from ``ontology/shapes.ttl``."""
     path = loaded.project.shapes_file
-    graph = rdflib.Graph(bind_namespaces="none")
     try:
-        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return read_shapes(path)
     except SyntaxError as error:
         raise PolicyKGError(
             "the shapes are not valid Turtle", [parse_problem(loaded.project, path, error)]
         ) from None
     except OSError as error:
         raise PolicyKGError(f"cannot read the shapes {path}: {error.strerror}") from None
-    return graph
 
 
 def problem_for(
@@ -62,14 +102,15 @@ def problem_for(
     return Problem(where, message, line=line, focus=focus, label=label, path=path)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class ShapeResult:
-    """One SHACL validation result: the focus node, the path (as text), the message and the offending value."""
+    """One SHACL validation result: the focus node (an IRI, or ``_:label``), the path in SPARQL syntax, the
+    message and the offending value as Turtle would write it."""
 
-    focus: rdflib.term.Node
+    focus: str
     path: str | None
     message: str
-    value: rdflib.term.Node | None
+    value: str | None
 
 
 def render_path(graph: rdflib.Graph, path: rdflib.term.Node) -> str:
@@ -106,16 +147,69 @@ def render_path(graph: rdflib.Graph, path: rdflib.term.Node) -> str:
     return "?"
 
 
-def check_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> list[ShapeResult]:
-    """Validate ``data`` against ``shapes`` with pySHACL and return every top-level result.
+_IRI_RE = re.compile(r"<?(https?://[^\s<>()|/]+(?:/[^\s<>()|/]+)*)>?")
 
-    ``data`` must include the ontology, so that sh:targetClass and sh:class see rdfs:subClassOf
-    (https://www.w3.org/TR/shacl/#targetClass). Where a result comes from a nested shape (sh:node), the
-    messages of the nested results are added to its own.
+
+def rudof_path(text: str) -> str:
+    """A path as rudof writes it, in the SPARQL path syntax :func:`render_path` uses.
+
+    >>> rudof_path("^(https://w3id.org/policykg/def#hasPriority)")
+    '^pkg:hasPriority'
+    >>> rudof_path("(http://www.w3.org/ns/oa#hasSelector / http://www.w3.org/ns/oa#exact)")
+    'oa:hasSelector/oa:exact'
+    >>> rudof_path("(https://w3id.org/policykg/def#a | https://w3id.org/policykg/def#b)")
+    '(pkg:a|pkg:b)'
     """
+    text = _IRI_RE.sub(lambda m: shorten(m.group(1)), text).replace(" / ", "/").replace(" | ", "|")
+    inverse = re.fullmatch(r"\^\(([^()|/]+)\)", text)
+    if inverse:
+        return "^" + inverse.group(1)
+    if re.fullmatch(r"\([^()|]+\)", text) and "/" in text:
+        return text[1:-1]
+    return text
+
+
+def rudof_value(text: str | None) -> str | None:
+    """A value as rudof writes it, shortened like the rest of a message: IRIs prefixed, literals as is.
+
+    >>> rudof_value("https://w3id.org/policykg/id/x"), rudof_value('"12"^^xsd:integer')
+    ('id:x', '"12"^^xsd:integer')
+    """
+    if text is None or text.startswith(('"', "_:")):
+        return text
+    return shorten(text.strip("<>"))
+
+
+def shapes_with_rudof(data: str, shapes: Shapes) -> list[ShapeResult]:
+    """Validate N-Triples ``data`` against ``shapes`` with rudof (https://rudof-project.github.io/).
+
+    Where rudof writes its own message (qualified and unique-language constraints), the named shape's
+    sh:message is used, so both engines speak alike.
+    """
+    import pyrudof
+
+    engine = pyrudof.Rudof(pyrudof.RudofConfig())
+    engine.read_data(data, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
+    engine.read_shacl(shapes.text, reader_mode=pyrudof.ReaderMode.Strict)
+    results = []
+    for v in engine.validate_shacl().violations:
+        message = str(v.message or "")
+        if len(message) >= 2 and message[0] == message[-1] == '"':
+            message = message[1:-1]
+        message = shapes.message(str(v.source_shape)) or message
+        focus = str(v.focus_node)
+        path = rudof_path(str(v.path)) if v.path else None
+        results.append(ShapeResult(focus, path, message, rudof_value(v.value)))
+    return results
+
+
+def shapes_with_pyshacl(data: str, shapes: Shapes) -> list[ShapeResult]:
+    """Validate N-Triples ``data`` against ``shapes`` with pySHACL; results from a nested shape (sh:node)
+    get the messages of the nested results added to their own."""
+    graph = rdflib.Graph(bind_namespaces="none").parse(data=data, format="nt")
     _conforms, report, _text = shacl_validate(
-        data,
-        shacl_graph=shapes,
+        graph,
+        shacl_graph=shapes.graph,
         inference="none",
         abort_on_first=False,
         allow_infos=True,
@@ -137,33 +231,184 @@ def check_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> list[ShapeResult]:
         if details:
             message += ": " + "; ".join(details)
         path = report.value(result, SH.resultPath)
+        focus = report.value(result, SH.focusNode)
+        value = report.value(result, SH.value)
         results.append(
             ShapeResult(
-                report.value(result, SH.focusNode),
+                focus.n3() if isinstance(focus, rdflib.BNode) else str(focus),
                 None
                 if path is None
-                else render_path(report if (path, None, None) in report else shapes, path),
+                else render_path(report if (path, None, None) in report else shapes.graph, path),
                 message,
-                report.value(result, SH.value),
+                None
+                if value is None
+                else value.n3()
+                if not isinstance(value, rdflib.URIRef)
+                else shorten(str(value)),
             )
         )
     return results
 
 
-def run_shapes(loaded: LoadedGraph) -> tuple[list[Problem], int]:
-    """Run the SHACL shapes over the merged graph (ontology included, so subclasses are targeted)."""
-    shapes = load_shapes(loaded)
-    problems = []
-    for result in check_shapes(loaded.rdflib_graph, shapes):
-        message = result.message
-        if result.value is not None and not isinstance(result.value, rdflib.BNode):
-            value = result.value
-            shown = value.n3() if isinstance(value, rdflib.Literal) else shorten(str(value))
-            message += f" (value {shown})"
-        focus = str(result.focus) if isinstance(result.focus, rdflib.URIRef) else None
-        problems.append(problem_for(loaded, "shapes", focus, message, result.path))
-    n_shapes = len(set(shapes.subjects(rdflib.RDF.type, SH.NodeShape)))
-    return sorted(set(problems)), n_shapes
+def check_shapes(data: str, shapes: Shapes, engine: str = "rudof") -> list[ShapeResult]:
+    """Validate N-Triples ``data`` against ``shapes`` (https://www.w3.org/TR/shacl/) with ``engine``.
+
+    ``data`` must include the ontology, so that sh:targetClass and sh:class see rdfs:subClassOf
+    (https://www.w3.org/TR/shacl/#targetClass).
+    """
+    if engine not in ENGINES:
+        raise PolicyKGError(f"unknown SHACL engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    run = shapes_with_rudof if engine == "rudof" else shapes_with_pyshacl
+    return sorted(set(run(data, shapes)))
+
+
+def plan_batches(loaded: LoadedGraph, limit: int | None = None) -> list[list[ox.NamedNode]]:
+    """The files of graphs/ (named graphs) in batches of about ``limit`` (default :data:`BATCH_TRIPLES`)
+    triples, in the order of their names. The ontology goes with every batch, whole, and the source
+    texts describe the documents, which their own files describe too."""
+    limit = limit or BATCH_TRIPLES
+    files = {path.resolve().as_uri() for path in loaded.project.graph_files()}
+    sizes = loaded.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY STR(?g)"
+    )
+    batches: list[list[ox.NamedNode]] = [[]]
+    filled = 0
+    for row in sizes:
+        if row["g"].value not in files:
+            continue
+        n = int(row["n"].value)
+        if batches[-1] and filled + n > limit:
+            batches.append([])
+            filled = 0
+        batches[-1].append(row["g"])
+        filled += n
+    return [b for b in batches if b]
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
+def neighbourhood(loaded: LoadedGraph, graphs: list[ox.NamedNode]) -> tuple[set[str], list[ox.Triple]]:
+    """The resources described in ``graphs`` (the focus), and what the shapes may look at about them.
+
+    That is every triple about a focus resource in any file, every triple pointing at it (for inverse
+    paths), the types of what it points at (for sh:class), and the description of blank nodes it points
+    at (nested shapes, lists); the shapes of policykg look no further.
+    """
+    store = loaded.store
+    focus = {q.subject for g in graphs for q in store.quads_for_pattern(None, None, None, g)}
+    triples: set[ox.Triple] = set()
+    for node in focus:
+        for quad in store.quads_for_pattern(node, None, None, None):
+            triples.add(quad.triple)
+            value = quad.object
+            if isinstance(value, ox.BlankNode):
+                triples.update(q.triple for q in store.quads_for_pattern(value, None, None, None))
+            elif isinstance(value, ox.NamedNode):
+                triples.update(q.triple for q in store.quads_for_pattern(value, RDF_TYPE, None, None))
+        triples.update(q.triple for q in store.quads_for_pattern(None, None, node, None))
+    return {_term(n) for n in focus}, list(triples)
+
+
+_SHAPES: tuple[Shapes, str] | None = None
+"""The shapes and the engine of a validation worker."""
+
+
+def _start_worker(shapes_file: str, engine: str) -> None:
+    global _SHAPES
+    _SHAPES = (read_shapes(Path(shapes_file)), engine)
+
+
+def _check_batch(data: bytes, focus: frozenset[str]) -> list[ShapeResult]:
+    """Validate one batch in a worker, keeping the results about the batch's own resources."""
+    assert _SHAPES is not None
+    shapes, engine = _SHAPES
+    return [r for r in check_shapes(data.decode(), shapes, engine) if r.focus in focus]
+
+
+class ShapesRun:
+    """SHACL validation under way: started with :func:`start_shapes`, its problems read with
+    :meth:`problems`, so that other work can go on while the workers validate."""
+
+    def __init__(self, loaded: LoadedGraph, engine: str) -> None:
+        self.loaded, self.engine = loaded, engine
+        self.shapes = load_shapes(loaded)
+        self.batches = plan_batches(loaded)
+        self.pool: Any = None
+        self.pending: list[Any] = []
+        if len(self.batches) > 1:
+            self._submit()
+
+    def _submit(self) -> None:
+        store = self.loaded.store
+        ontology_graphs = [ox.NamedNode(p.resolve().as_uri()) for p in self.loaded.project.ontology_files()]
+        ontology = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in ontology_graphs)
+        # what the ontology describes is validated with the first batch
+        described = {
+            _term(q.subject) for g in ontology_graphs for q in store.quads_for_pattern(None, None, None, g)
+        }
+        # Fresh worker processes (not forks: a native engine's threads do not survive a fork), fed by
+        # this one, which holds the store and cuts each batch's neighbourhood out of it.
+        context = multiprocessing.get_context("forkserver")
+        workers = min(len(self.batches), os.cpu_count() or 1)
+        self.pool = context.Pool(workers, _start_worker, (str(self.loaded.project.shapes_file), self.engine))
+        for index, batch in enumerate(progress(self.batches, "preparing batches")):
+            focus, triples = neighbourhood(self.loaded, batch)
+            if index == 0:
+                focus |= described
+            data = ontology + ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            self.pending.append(self.pool.apply_async(_check_batch, (data, frozenset(focus))))
+
+    def close(self) -> None:
+        """Stop the workers, if any are left."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def problems(self) -> tuple[list[Problem], int]:
+        """Wait for the results; every problem found, and the number of node shapes."""
+        loaded = self.loaded
+        if self.pool is None:
+            store = loaded.store
+            data = b"".join(
+                store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in store.named_graphs()
+            )
+            results = check_shapes(data.decode(), self.shapes, self.engine)
+        else:
+            try:
+                found = (result.get() for result in self.pending)
+                results = sorted(
+                    {r for batch in progress(found, "validating", len(self.pending)) for r in batch}
+                )
+            finally:
+                self.close()
+        problems = []
+        for result in results:
+            message = result.message
+            if result.value is not None and not result.value.startswith("_:"):
+                message += f" (value {result.value})"
+            focus = None if result.focus.startswith("_:") else result.focus
+            problems.append(problem_for(loaded, "shapes", focus, message, result.path))
+        return sorted(set(problems)), self.shapes.count
+
+
+def start_shapes(loaded: LoadedGraph, engine: str = "rudof") -> ShapesRun:
+    """Start running the SHACL shapes over the merged graph (ontology included, so subclasses are
+    targeted).
+
+    A graph of up to :data:`BATCH_TRIPLES` triples is validated in one go. A larger one is validated in
+    batches of files, on every core, each batch with the neighbourhood its shapes look at (see
+    :func:`neighbourhood`) and keeping only the results about its own resources: the cost then grows
+    with the triples, and the memory with a batch.
+    """
+    return ShapesRun(loaded, engine)
+
+
+def run_shapes(loaded: LoadedGraph, engine: str = "rudof") -> tuple[list[Problem], int]:
+    """Run the SHACL shapes (see :func:`start_shapes`) and wait for their problems."""
+    return start_shapes(loaded, engine).problems()
 
 
 def run_checks(loaded: LoadedGraph) -> tuple[list[Problem], int]:
@@ -201,8 +446,13 @@ def run_checks(loaded: LoadedGraph) -> tuple[list[Problem], int]:
     return problems, len(checks)
 
 
-def validate_graph(loaded: LoadedGraph) -> ValidationReport:
+def validate_graph(loaded: LoadedGraph, engine: str = "rudof") -> ValidationReport:
     """Run the shapes and the checks; return every problem found."""
-    shape_problems, n_shapes = run_shapes(loaded)
-    check_problems, n_checks = run_checks(loaded)
+    shapes = start_shapes(loaded, engine)
+    try:
+        check_problems, n_checks = run_checks(loaded)  # while the workers run the shapes
+    except BaseException:
+        shapes.close()
+        raise
+    shape_problems, n_shapes = shapes.problems()
     return ValidationReport(shape_problems + check_problems, n_shapes, n_checks)
