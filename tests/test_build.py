@@ -62,3 +62,29 @@ def test_build_is_reproducible(scratch: Project) -> None:
             }
         )
     assert digests[0] == digests[1]
+
+
+def test_jsonld_says_what_the_ntriples_say(loaded: LoadedGraph, tmp_path) -> None:
+    """The streamed JSON-LD holds the same triples as the N-Triples, blank nodes aside, and uses the
+    context's terms where a value fits them."""
+    from policykg.build import write_graph
+
+    write_graph(loaded, tmp_path)
+
+    def ground(fmt: ox.RdfFormat, name: str) -> set[ox.Triple]:
+        triples = {q.triple for q in ox.parse(path=str(tmp_path / name), format=fmt)}
+        return {
+            t
+            for t in triples
+            if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+        }
+
+    nt = ground(ox.RdfFormat.N_TRIPLES, "policykg.nt")
+    assert len(nt) > 3000
+    assert ground(ox.RdfFormat.JSON_LD, "policykg.jsonld") == nt
+    assert ground(ox.RdfFormat.TURTLE, "policykg.ttl") == nt
+    document = json.loads((tmp_path / "policykg.jsonld").read_text(encoding="utf-8"))
+    budget = next(n for n in document["@graph"] if n.get("@type") == "qb:Observation" and "amount" in n)
+    assert isinstance(budget["amount"], str) and isinstance(budget["period"], str)
+    passage = next(n for n in document["@graph"] if n.get("@type") == "pkg:Passage")
+    assert passage["hasSelector"]["@id"].startswith("_:b")

@@ -26,7 +26,7 @@ import rdflib
 
 from .errors import EXIT_USAGE, PolicyKGError
 from .library import QueryFile, list_queries, parse_header
-from .load import label_blank_nodes, load_project, to_rdflib
+from .load import canonical_ntriples, load_project
 from .namespaces import sparql_prologue
 from .project import Project, find_project
 from .query import EmbeddedEngine, find_query
@@ -142,8 +142,7 @@ class KnowledgeGraph:
             ("id", "https://w3id.org/policykg/id/"),
         ):
             graph.bind(prefix, namespace)
-        for triple in label_blank_nodes({q.triple for q in self.store}):
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+        graph.parse(data=canonical_ntriples(self.store), format="nt")
         return graph
 
 

@@ -8,6 +8,7 @@ replaced whole, never left half-written.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import shutil
@@ -26,9 +27,11 @@ from .output import staged_directory
 from .project import Project
 from .site import write_site
 from .stats import compute_stats
-from .validate import validate_graph
+from .validate import run_checks, start_shapes
 from .views import write_views
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 GRAPH_NAME = "policykg"
 """The stem of the merged graph's files in ``dist/``."""
 
@@ -76,33 +79,132 @@ class BuildResult:
     summary: dict[str, Any]
 
 
-def sort_jsonld(node: Any, key: str = "") -> Any:
-    """Sort every JSON-LD array except ``@list`` ones (RDF values are unordered), for stable output.
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_TERMS: dict[str, tuple[str, dict[str, Any]]] = {}
 
-    >>> sort_jsonld({"a": [3, 1, 2], "@list": [3, 1]})
-    {'a': [1, 2, 3], '@list': [3, 1]}
+
+def _expand(name: str) -> str:
+    prefix, _, local = name.partition(":")
+    return RDF_PREFIXES[prefix] + local if prefix in RDF_PREFIXES else name
+
+
+def compact_iri(iri: str) -> str:
+    """An IRI as a compact IRI with the longest matching prefix of the context, else in full
+    (https://www.w3.org/TR/json-ld11/#compact-iris).
+
+    >>> compact_iri("https://w3id.org/policykg/def#Priority"), compact_iri("http://example.org/x")
+    ('pkg:Priority', 'http://example.org/x')
     """
-    if isinstance(node, dict):
-        return {k: sort_jsonld(v, k) for k, v in node.items()}
-    if isinstance(node, list):
-        items = [sort_jsonld(v) for v in node]
-        return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    best = ""
+    for prefix, namespace in RDF_PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(RDF_PREFIXES.get(best, "")):
+            best = prefix
+    local = iri[len(RDF_PREFIXES[best]) :] if best else ""
+    if not best or not local or local.startswith("//"):
+        return iri
+    return f"{best}:{local}"
+
+
+def _terms() -> dict[str, tuple[str, dict[str, Any]]]:
+    """The context's terms by the IRI they stand for."""
+    if not _TERMS:
+        for term, definition in CONTEXT.items():
+            if isinstance(definition, dict):
+                _TERMS[_expand(definition["@id"])] = (term, definition)
+    return _TERMS
+
+
+def _node_id(term: ox.NamedNode | ox.BlankNode) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact_iri(term.value)
+
+
+def _value_object(value: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+    if not isinstance(value, ox.Literal):
+        return {"@id": _node_id(value)}
+    if value.language:
+        return {"@value": value.value, "@language": value.language}
+    if value.datatype.value == XSD_STRING:
+        return {"@value": value.value}
+    return {"@value": value.value, "@type": compact_iri(value.datatype.value)}
+
+
+def _put(node: dict[str, Any], key: str, value: Any) -> None:
+    if key in node:
+        node[key] = [*node[key], value] if isinstance(node[key], list) else [node[key], value]
+    else:
+        node[key] = value
+
+
+def node_object(subject: ox.NamedNode | ox.BlankNode, triples: list[ox.Triple]) -> dict[str, Any]:
+    """The JSON-LD node object of a subject, compacted with :data:`CONTEXT`
+    (https://www.w3.org/TR/json-ld11/#node-objects): its terms where a value fits the term's definition
+    (language maps, IRIs, typed numbers), compact IRIs and value objects otherwise.
+
+    >>> s, label = ox.NamedNode("https://w3id.org/policykg/id/x"), ox.NamedNode(str(RDFS_LABEL))
+    >>> node_object(s, [ox.Triple(s, label, ox.Literal("x", language="en"))])
+    {'@id': 'id:x', 'label': {'en': 'x'}}
+    """
+    node: dict[str, Any] = {"@id": _node_id(subject)}
+    terms = _terms()
+    for triple in triples:
+        predicate, value = triple.predicate.value, triple.object
+        if predicate == RDF_TYPE and not isinstance(value, ox.Literal):
+            _put(node, "@type", _node_id(value))
+            continue
+        term, definition = terms.get(predicate, ("", {}))
+        kind = definition.get("@type")
+        if term and definition.get("@container") == "@language":
+            if isinstance(value, ox.Literal) and value.language:
+                _put(node.setdefault(term, {}), value.language, value.value)
+                continue
+        elif term and kind == "@id":
+            if not isinstance(value, ox.Literal):
+                _put(node, term, _node_id(value))
+                continue
+        elif term and kind:
+            if isinstance(value, ox.Literal) and not value.language and value.datatype.value == _expand(kind):
+                _put(node, term, value.value)
+                continue
+        elif term:
+            if isinstance(value, ox.Literal) and value.datatype.value == XSD_STRING:
+                _put(node, term, value.value)
+            else:
+                _put(node, term, _value_object(value))
+            continue
+        _put(node, compact_iri(predicate), _value_object(value))
     return node
+
+
+def write_jsonld(ntriples: bytes, path: Path) -> None:
+    """Write sorted N-Triples as a JSON-LD 1.1 document (https://www.w3.org/TR/json-ld11/) with
+    :data:`CONTEXT`, one node object per subject in the order of the lines: streamed, so its memory
+    does not grow with the graph."""
+    with path.open("w", encoding="utf-8") as out:
+        context = json.dumps(CONTEXT, indent=2, ensure_ascii=False, sort_keys=True).replace("\n", "\n  ")
+        out.write('{\n  "@context": ' + context + ',\n  "@graph": [')
+        quads = (q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+        first = True
+        for subject, group in itertools.groupby(quads, key=lambda t: t.subject):
+            node = json.dumps(node_object(subject, list(group)), indent=2, ensure_ascii=False, sort_keys=True)
+            out.write(("\n    " if first else ",\n    ") + node.replace("\n", "\n    "))
+            first = False
+        out.write("\n  ]\n}\n")
 
 
 def write_graph(loaded: LoadedGraph, folder: Path) -> list[Path]:
     """Write the merged graph to ``folder`` as Turtle, N-Triples and JSON-LD, plus the JSON-LD context."""
-    triples = loaded.triples()
-    turtle = folder / f"{GRAPH_NAME}.ttl"
-    ox.serialize(triples, str(turtle), format=ox.RdfFormat.TURTLE, prefixes=RDF_PREFIXES)
+    ntriples_text = loaded.ntriples()
     ntriples = folder / f"{GRAPH_NAME}.nt"
-    ox.serialize(triples, str(ntriples), format=ox.RdfFormat.N_TRIPLES)
-    jsonld = folder / f"{GRAPH_NAME}.jsonld"
-    document = json.loads(loaded.rdflib_graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
-    jsonld.write_text(
-        json.dumps(sort_jsonld(document), indent=2, ensure_ascii=False, sort_keys=True) + "\n",
-        encoding="utf-8",
+    ntriples.write_bytes(ntriples_text)
+    turtle = folder / f"{GRAPH_NAME}.ttl"
+    ox.serialize(
+        (q.triple for q in ox.parse(ntriples_text, format=ox.RdfFormat.N_TRIPLES)),
+        str(turtle),
+        format=ox.RdfFormat.TURTLE,
+        prefixes=RDF_PREFIXES,
     )
+    jsonld = folder / f"{GRAPH_NAME}.jsonld"
+    write_jsonld(ntriples_text, jsonld)
     context = folder / "context.jsonld"
     context.write_text(
         json.dumps({"@context": CONTEXT}, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -119,20 +221,33 @@ def _write_views(loaded: LoadedGraph, folder: Path) -> None:
         raise SystemExit(1) from None
 
 
-def build_project(project: Project, *, with_views: bool = True, with_site: bool = True) -> BuildResult:
-    """Load, validate and write ``dist/``; raise with every problem, leaving ``dist/`` as it was."""
+def build_project(
+    project: Project, *, with_views: bool = True, with_site: bool = True, engine: str = "rudof"
+) -> BuildResult:
+    """Load, validate and write ``dist/``; raise with every problem, leaving ``dist/`` as it was.
+
+    While the SHACL workers validate a large graph, this process runs the checks, the statistics and the
+    analysis, and prepares the canonical N-Triples; nothing is written until all of it is known valid.
+    """
     loaded = load_project(project)
-    report = validate_graph(loaded)
-    if not report.conforms:
+    shapes = start_shapes(loaded, engine)
+    try:
+        check_problems, _checks = run_checks(loaded)
+        summary = compute_stats(loaded)
+        summary["sources"] = [
+            q.subject.value for q in loaded.store.quads_for_pattern(None, None, None, SOURCES_GRAPH)
+        ]
+        report = analyze_graph(loaded)
+        loaded.ntriples()
+    except BaseException:
+        shapes.close()
+        raise
+    shape_problems, _shapes = shapes.problems()
+    problems = shape_problems + check_problems
+    if problems:
         raise PolicyKGError(
-            f"the graph is invalid: {len(report.problems)} problem(s); dist/ was left as it was",
-            report.problems,
+            f"the graph is invalid: {len(problems)} problem(s); dist/ was left as it was", problems
         )
-    summary = compute_stats(loaded)
-    summary["sources"] = [
-        q.subject.value for q in loaded.store.quads_for_pattern(None, None, None, SOURCES_GRAPH)
-    ]
-    report = analyze_graph(loaded)
     with staged_directory(project.dist_dir, trusted=True) as staged:
         files = write_graph(loaded, staged)
         files += write_report(report, staged / "analysis")

@@ -50,7 +50,9 @@ class LoadedGraph:
         return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
 
     def __len__(self) -> int:
-        return len(self.triples())
+        """The number of distinct triples over all files, counted in the store."""
+        solutions = self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT * WHERE { ?s ?p ?o } }")
+        return int(next(iter(solutions))["n"].value)
 
     def triples(self) -> list[ox.Triple]:
         """The merged graph: every distinct triple of every file once, sorted, blank nodes labelled stably."""
@@ -58,7 +60,17 @@ class LoadedGraph:
 
     @cached_property
     def _triples(self) -> list[ox.Triple]:
-        return label_blank_nodes({q.triple for q in self.store})
+        return [q.triple for q in ox.parse(self.ntriples(), format=ox.RdfFormat.N_TRIPLES)]
+
+    def ntriples(self) -> bytes:
+        """The merged graph as canonical N-Triples (https://www.w3.org/TR/n-triples/#canonical-ntriples):
+        distinct lines, sorted, blank nodes labelled stably. Cut from the store file by file, so that no
+        Python object is made per triple but for those with blank nodes."""
+        return self._ntriples
+
+    @cached_property
+    def _ntriples(self) -> bytes:
+        return canonical_ntriples(self.store)
 
     @cached_property
     def rdflib_graph(self) -> rdflib.Graph:
@@ -91,8 +103,23 @@ class LoadedGraph:
         return None
 
 
-def label_blank_nodes(triples: set[ox.Triple]) -> list[ox.Triple]:
-    """The triples sorted, blank nodes relabelled by a hash of their surroundings: one graph, one output.
+def canonical_ntriples(store: ox.Store) -> bytes:
+    """Every distinct triple of every graph in ``store`` as N-Triples lines, sorted, blank nodes labelled
+    stably (see :func:`label_blank_nodes`)."""
+    lines: set[str] = set()
+    for graph in [ox.DefaultGraph(), *store.named_graphs()]:
+        lines.update(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode().splitlines())
+    return "".join(line + "\n" for line in label_blank_nodes(lines)).encode()
+
+
+def _triple(line: str) -> tuple[str, str, str]:
+    """Subject, predicate and object of an N-Triples line (IRIs and blank node labels hold no spaces)."""
+    subject, predicate, value = line[:-2].split(" ", 2)
+    return subject, predicate, value
+
+
+def label_blank_nodes(lines: set[str]) -> list[str]:
+    """N-Triples lines sorted, blank nodes relabelled by a hash of their surroundings: one graph, one output.
 
     Each blank node starts from a digest of its triples with blank neighbours left anonymous; digests
     are then refined with the neighbours' digests until they stop telling more nodes apart (as in
@@ -100,30 +127,35 @@ def label_blank_nodes(triples: set[ox.Triple]) -> list[ox.Triple]:
     change the graph written. This is not a full canonicalisation such as https://www.w3.org/TR/rdf-canon/,
     but it is stable for the blank nodes of policykg graphs: selectors, list cells, union classes.
 
-    >>> a, b, p = ox.BlankNode(), ox.BlankNode(), ox.NamedNode("http://e/p")
-    >>> one = label_blank_nodes({ox.Triple(p, p, a), ox.Triple(a, p, ox.Literal("x"))})
-    >>> two = label_blank_nodes({ox.Triple(p, p, b), ox.Triple(b, p, ox.Literal("x"))})
-    >>> one == two
-    True
+    >>> one = label_blank_nodes({"<http://e/p> <http://e/p> _:a .", '_:a <http://e/p> "x" .'})
+    >>> two = label_blank_nodes({"<http://e/p> <http://e/p> _:b .", '_:b <http://e/p> "x" .'})
+    >>> one == two, one[0].startswith("<http://e/p> <http://e/p> _:b")
+    (True, True)
     """
-    edges: dict[ox.BlankNode, list[tuple[str, str, object]]] = {}
-    for t in triples:
-        if isinstance(t.subject, ox.BlankNode):
-            edges.setdefault(t.subject, []).append((">", t.predicate.value, t.object))
-        if isinstance(t.object, ox.BlankNode):
-            edges.setdefault(t.object, []).append(("<", t.predicate.value, t.subject))
+    edges: dict[str, list[tuple[str, str, str]]] = {}
+    blank = []
+    for line in lines:
+        if "_:" not in line:
+            continue
+        subject, predicate, value = _triple(line)
+        if subject.startswith("_:"):
+            edges.setdefault(subject, []).append((">", predicate, value))
+        if value.startswith("_:"):
+            edges.setdefault(value, []).append(("<", predicate, subject))
+        if subject.startswith("_:") or value.startswith("_:"):
+            blank.append(line)
     if not edges:
-        return sorted(triples, key=str)
+        return sorted(lines)
 
-    def digest_all(previous: dict[ox.BlankNode, str] | None) -> dict[ox.BlankNode, str]:
+    def digest_all(previous: dict[str, str] | None) -> dict[str, str]:
         result = {}
         for node, links in edges.items():
-            lines = sorted(
-                f"{d} {p} {(previous[o] if previous else '_') if isinstance(o, ox.BlankNode) else o}"
+            rows = sorted(
+                f"{d} {p} {(previous[o] if previous else '_') if o.startswith('_:') else o}"
                 for d, p, o in links
             )
             seed = previous[node] if previous else ""
-            result[node] = hashlib.sha256((seed + "\n" + "\n".join(lines)).encode()).hexdigest()[:20]
+            result[node] = hashlib.sha256((seed + "\n" + "\n".join(rows)).encode()).hexdigest()[:20]
         return result
 
     digests = digest_all(None)
@@ -132,17 +164,17 @@ def label_blank_nodes(triples: set[ox.Triple]) -> list[ox.Triple]:
         if len(set(refined.values())) == len(set(digests.values())):
             break
         digests = refined
-    labels: dict[ox.BlankNode, ox.BlankNode] = {}
+    labels: dict[str, str] = {}
     seen: dict[str, int] = {}
     for node in sorted(digests, key=lambda n: digests[n]):
         count = seen.get(digests[node], 0)
         seen[digests[node]] = count + 1
-        labels[node] = ox.BlankNode(f"b{digests[node]}" + (f"x{count}" if count else ""))
-
-    def relabel(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        return labels.get(term, term) if isinstance(term, ox.BlankNode) else term
-
-    return sorted((ox.Triple(relabel(t.subject), t.predicate, relabel(t.object)) for t in triples), key=str)
+        labels[node] = f"_:b{digests[node]}" + (f"x{count}" if count else "")
+    relabelled = set(lines).difference(blank)
+    for line in blank:
+        subject, predicate, value = _triple(line)
+        relabelled.add(f"{labels.get(subject, subject)} {predicate} {labels.get(value, value)} .")
+    return sorted(relabelled)
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
