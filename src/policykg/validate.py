@@ -16,7 +16,6 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 import rdflib.collection
-from pyshacl import validate as shacl_validate
 from rdflib.namespace import SH
 
 from .errors import PolicyKGError, Problem
@@ -45,7 +44,7 @@ ENGINES = ("rudof", "pyshacl")
 """The SHACL engines: rudof (Rust, the default: fast enough for millions of triples) and pySHACL (Python,
 the reference). The shape fixtures in tests/shapes/ run on both, so they agree on what is a violation."""
 
-BATCH_TRIPLES = 40_000
+BATCH_TRIPLES = 20_000
 """Above this many triples the graph is validated in batches of files of about this size, each with the
 neighbourhood its shapes look at; below it, in one go."""
 
@@ -206,6 +205,8 @@ def shapes_with_rudof(data: str, shapes: Shapes) -> list[ShapeResult]:
 def shapes_with_pyshacl(data: str, shapes: Shapes) -> list[ShapeResult]:
     """Validate N-Triples ``data`` against ``shapes`` with pySHACL; results from a nested shape (sh:node)
     get the messages of the nested results added to their own."""
+    from pyshacl import validate as shacl_validate  # imported here: rudof's workers do without it
+
     graph = rdflib.Graph(bind_namespaces="none").parse(data=data, format="nt")
     _conforms, report, _text = shacl_validate(
         graph,
