@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import copy_project
+from conftest import copy_project, run_cli
 from test_shapes import expectations
 
 from policykg import validate
-from policykg.load import LoadedGraph
+from policykg.load import LoadedGraph, load_project
+from policykg.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 INVALID = sorted((ROOT / "tests" / "shapes" / "invalid").glob("*.ttl"))
@@ -44,3 +46,36 @@ def test_batches_find_what_one_go_finds(engine: str, monkeypatch: pytest.MonkeyP
     found = {(p.focus, p.path or "-") for p in whole}
     for path in INVALID:
         assert expectations(path) & found, path.name
+
+
+def test_validate_a_corpus_in_batches_from_the_command_line(tmp_path: Path) -> None:
+    """A synthetic corpus large enough for several batches: valid as written; two planted faults, one
+    that needs a resource of another document (in another batch), are reported with file and line."""
+    root = tmp_path / "corpus"
+    assert run_cli("synth", "--documents", "30", "--seed", "5", "--out", str(root), root=ROOT).returncode == 0
+    loaded = load_project(Project(root))
+    assert len(validate.plan_batches(loaded)) > 1
+    assert run_cli("validate", root=root).returncode == 0
+    document = root / "graphs" / "synth-0020" / "document.ttl"
+    text = document.read_text(encoding="utf-8")
+    text = text.replace('"Interventie i1-4"@nl, "Intervention i1-4"@en', '"Interventie i1-4"@nl', 1)
+    involves = re.search(r"(intervention/i2-2> .*?pkg:involves )<[^>]+>", text)
+    assert involves
+    text = text.replace(
+        involves.group(0), involves.group(1) + "<https://w3id.org/policykg/id/synth-0001/passage/p0>"
+    )
+    document.write_text(text, encoding="utf-8")
+    result = run_cli("validate", root=root)
+    assert result.returncode == 1
+    lines = text.splitlines()
+    line_of = {
+        name: next(i for i, line in enumerate(lines, start=1) if line.startswith(f"<{name}>"))
+        for name in (
+            "https://w3id.org/policykg/id/synth-0020/intervention/i1-4",
+            "https://w3id.org/policykg/id/synth-0020/intervention/i2-2",
+        )
+    }
+    for line in line_of.values():
+        assert f"graphs/synth-0020/document.ttl:{line}" in result.stderr, result.stderr
+    assert "rdfs:label with language tag en" in result.stderr
+    assert "pkg:involves must point to a pkg:Institution" in result.stderr
