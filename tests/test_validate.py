@@ -79,3 +79,16 @@ def test_validate_a_corpus_in_batches_from_the_command_line(tmp_path: Path) -> N
         assert f"graphs/synth-0020/document.ttl:{line}" in result.stderr, result.stderr
     assert "rdfs:label with language tag en" in result.stderr
     assert "pkg:involves must point to a pkg:Institution" in result.stderr
+
+
+def test_unknown_engine_is_refused() -> None:
+    with pytest.raises(validate.PolicyKGError, match="unknown SHACL engine 'jena'"):
+        validate.check_shapes("", validate.read_shapes(ROOT / "ontology" / "shapes.ttl"), "jena")
+
+
+def test_the_command_line_offers_both_engines() -> None:
+    for engine in validate.ENGINES:
+        result = run_cli("validate", "--shacl-engine", engine, root=ROOT)
+        assert result.returncode == 0 and result.stdout.startswith("valid: "), result.stderr
+    refused = run_cli("validate", "--shacl-engine", "jena", root=ROOT)
+    assert refused.returncode == 2 and "jena" in refused.stderr
