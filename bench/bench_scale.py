@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,8 +33,9 @@ from common import ROOT, machine
 from policykg.project import Project
 from policykg.synth import synthesize
 
-DOCUMENTS = {"10k": 4, "100k": 62, "1m": 650, "5m": 3300}
-"""Synthetic documents per size: the shared register is about 4,400 triples, a document about 1,550."""
+DOCUMENTS = {"10k": 4, "100k": 96, "1m": 1030, "5m": 5150}
+"""Synthetic documents per size: the shared register and the ontology are about 7,000 triples, a document
+about 965."""
 
 LOAD = """
 import sys, time
@@ -125,19 +127,58 @@ def policykg(root: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "policykg.cli", "--root", str(root), *args]
 
 
+def tree_memory(pid: int) -> int:
+    """The memory (KiB) of a process and all its descendants: the sum of their proportional set sizes
+    (PSS, from /proc/PID/smaps_rollup), so that pages they share are counted once."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, grown = {pid}, True
+    while grown:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        grown = bool(more)
+        tree |= more
+    total = 0
+    for member in tree:
+        try:
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total
+
+
 def measure(args: list[str], limit: float) -> dict:
-    """Run a step as its own process, with wall time, its own printed figure and peak memory (MiB)."""
+    """Run a step as its own process, with wall time, its own printed figure and peak memory (MiB): the
+    larger of its own peak resident set and the memory of it and its worker processes together (see
+    :func:`tree_memory`), sampled every 0.2 s."""
     started = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     timer = threading.Timer(limit, process.kill)
     timer.start()
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], tree_memory(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     try:
         _pid, status, usage = os.wait4(process.pid, 0)
     finally:
         timer.cancel()
+        done.set()
+        sampler.join()
     wall = time.perf_counter() - started
     out, err = process.stdout.read(), process.stderr.read()
-    result = {"wall": round(wall, 3), "peak_mib": round(usage.ru_maxrss / 1024)}
+    result = {"wall": round(wall, 3), "peak_mib": round(max(usage.ru_maxrss, peak[0]) / 1024)}
     code = os.waitstatus_to_exitcode(status)
     if wall >= limit and code != 0:
         return {**result, "timeout": limit}
@@ -157,6 +198,16 @@ def main() -> None:
         "--query-limit", type=float, default=60, help="seconds one query may take on rdflib (default 60)"
     )
     parser.add_argument(
+        "--rdflib-upto",
+        default="1m",
+        help="the largest size at which rdflib's parser and engine are measured too (default 1m: at 5m "
+        "its engine would take hours and its store about 10 GB)",
+    )
+    parser.add_argument(
+        "--steps",
+        help="measure only these steps (comma-separated) and merge them into bench/results/scale.json",
+    )
+    parser.add_argument(
         "--replot",
         action="store_true",
         help="only rewrite docs/scale.md and its chart from bench/results/scale.json",
@@ -165,30 +216,44 @@ def main() -> None:
     if args.replot:
         write_results(json.loads((ROOT / "bench" / "results" / "scale.json").read_text(encoding="utf-8")))
         return
-    results = {}
+    saved = ROOT / "bench" / "results" / "scale.json"
+    results = json.loads(saved.read_text(encoding="utf-8")) if args.steps else {}
     with tempfile.TemporaryDirectory() as folder:
+        with_rdflib = True
         for size in args.sizes.split(","):
             root = Path(folder) / size
             synthesize(Project(ROOT), root, DOCUMENTS[size], seed=1)
-            row = {
-                "load": measure(python(LOAD, root), args.limit),
-                "rdflib load": measure(python(RDFLIB_LOAD, root), args.limit),
-                "library": measure(python(LIBRARY, root), args.limit),
-                "rdflib library": measure(
-                    python(RDFLIB_LIBRARY, root) + [str(args.query_limit)], args.limit * 4
-                ),
-                "validate": measure(policykg(root, "validate"), args.limit),
-                "build": measure(policykg(root, "build", "--no-views", "--no-site"), args.limit),
-                "analyze": measure(policykg(root, "analyze"), args.limit),
+            skipped = {"skipped": f"above --rdflib-upto {args.rdflib_upto}"}
+            commands = {
+                "load": (python(LOAD, root), args.limit),
+                "rdflib load": (python(RDFLIB_LOAD, root), args.limit) if with_rdflib else None,
+                "library": (python(LIBRARY, root), args.limit),
+                "rdflib library": (python(RDFLIB_LIBRARY, root) + [str(args.query_limit)], args.limit * 4)
+                if with_rdflib
+                else None,
+                "validate": (policykg(root, "validate"), args.limit),
+                "build": (policykg(root, "build", "--no-views", "--no-site"), args.limit),
+                "analyze": (policykg(root, "analyze"), args.limit),
+                "views": (policykg(root, "views"), args.limit),
+                "site": (policykg(root, "site"), args.limit),
             }
+            chosen = args.steps.split(",") if args.steps else list(commands)
+            row = results.get(size, {}) | {
+                name: measure(*commands[name]) if commands[name] else skipped for name in chosen
+            }
+            shutil.rmtree(root)
+            if size == args.rdflib_upto:
+                with_rdflib = False
             load = row["load"]
             row["triples"] = int(load.get("out", "0 0").split()[1]) if "seconds" in load else None
             results[size] = row
-            print(size, json.dumps(row), flush=True)
+            print(size, json.dumps({name: row[name] for name in chosen}), flush=True)
     write_results(results)
 
 
 def cell(step: dict) -> str:
+    if "skipped" in step:
+        return "not run"
     if "timeout" in step:
         return f"> {step['timeout']:.0f} s"
     if "error" in step:
@@ -213,9 +278,21 @@ def plot_growth(results: dict) -> bool:
 
     plt.rcParams.update({"svg.hashsalt": "policykg", "svg.fonttype": "path"})
     figure, axis = plt.subplots(figsize=(7, 4.5))
-    for step in ("load", "library", "validate", "build", "analyze", "rdflib load", "rdflib library"):
+    for step in (
+        "load",
+        "library",
+        "validate",
+        "build",
+        "analyze",
+        "views",
+        "site",
+        "rdflib load",
+        "rdflib library",
+    ):
         points = [
-            (row["triples"], row[step]["seconds"]) for row in sized.values() if row[step].get("seconds")
+            (row["triples"], row[step]["seconds"])
+            for row in sized.values()
+            if row.get(step, {}).get("seconds")
         ]
         if len(points) >= 2:
             axis.plot(
@@ -241,7 +318,17 @@ def plot_growth(results: dict) -> bool:
 
 
 def write_results(results: dict) -> None:
-    steps = ["load", "rdflib load", "library", "rdflib library", "validate", "build", "analyze"]
+    steps = [
+        "load",
+        "rdflib load",
+        "library",
+        "rdflib library",
+        "validate",
+        "build",
+        "analyze",
+        "views",
+        "site",
+    ]
     lines = [
         "# Scale: synthetic corpora, policykg against plain rdflib",
         "",
@@ -253,7 +340,9 @@ def write_results(results: dict) -> None:
     ]
     for size, row in results.items():
         lines.append(
-            f"| {size} | {row['triples'] or '–'} | " + " | ".join(cell(row[s]) for s in steps) + " |"
+            f"| {size} | {row['triples'] or '–'} | "
+            + " | ".join(cell(row.get(s, {"skipped": 1})) for s in steps)
+            + " |"
         )
     lines.append("")
     for size, row in results.items():
