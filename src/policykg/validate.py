@@ -60,6 +60,18 @@ class Shapes:
     def count(self) -> int:
         return len(set(self.graph.subjects(rdflib.RDF.type, SH.NodeShape)))
 
+    def inverse_predicates(self) -> set[str]:
+        """Every predicate inside an inverse path (sh:inversePath) of the shapes."""
+        found: set[str] = set()
+        stack = list(self.graph.objects(None, SH.inversePath))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, rdflib.URIRef):
+                found.add(str(node))
+            else:
+                stack.extend(o for _p, o in self.graph.predicate_objects(node))
+        return found - {str(rdflib.RDF.nil)}
+
     def message(self, shape: str) -> str | None:
         """The sh:message of a named shape, if it has one."""
         value = self.graph.value(rdflib.URIRef(shape), SH.message) if shape.startswith("http") else None
@@ -290,14 +302,19 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
-def neighbourhood(loaded: LoadedGraph, graphs: list[ox.NamedNode]) -> tuple[set[str], list[ox.Triple]]:
+def neighbourhood(
+    loaded: LoadedGraph, graphs: list[ox.NamedNode], inverse: set[str]
+) -> tuple[set[str], list[ox.Triple]]:
     """The resources described in ``graphs`` (the focus), and what the shapes may look at about them.
 
-    That is every triple about a focus resource in any file, every triple pointing at it (for inverse
-    paths), the types of what it points at (for sh:class), and the description of blank nodes it points
-    at (nested shapes, lists); the shapes of policykg look no further.
+    That is every triple about a focus resource in any file, the triples pointing at it with the
+    ``inverse`` predicates (those of the shapes' inverse paths), the types of what it points at (for
+    sh:class), and the description of blank nodes it points at (nested shapes, lists); the shapes of
+    policykg look no further. Only the inverse paths' predicates are followed backwards: a resource that
+    every document points at (an institution) would otherwise pull the whole corpus into its batch.
     """
     store = loaded.store
+    backwards = [ox.NamedNode(p) for p in sorted(inverse)]
     focus = {q.subject for g in graphs for q in store.quads_for_pattern(None, None, None, g)}
     triples: set[ox.Triple] = set()
     for node in focus:
@@ -308,7 +325,8 @@ def neighbourhood(loaded: LoadedGraph, graphs: list[ox.NamedNode]) -> tuple[set[
                 triples.update(q.triple for q in store.quads_for_pattern(value, None, None, None))
             elif isinstance(value, ox.NamedNode):
                 triples.update(q.triple for q in store.quads_for_pattern(value, RDF_TYPE, None, None))
-        triples.update(q.triple for q in store.quads_for_pattern(None, None, node, None))
+        for predicate in backwards:
+            triples.update(q.triple for q in store.quads_for_pattern(None, predicate, node, None))
     return {_term(n) for n in focus}, list(triples)
 
 
@@ -355,7 +373,7 @@ class ShapesRun:
         workers = min(len(self.batches), os.cpu_count() or 1)
         self.pool = context.Pool(workers, _start_worker, (str(self.loaded.project.shapes_file), self.engine))
         for index, batch in enumerate(progress(self.batches, "preparing batches")):
-            focus, triples = neighbourhood(self.loaded, batch)
+            focus, triples = neighbourhood(self.loaded, batch, self.shapes.inverse_predicates())
             if index == 0:
                 focus |= described
             data = ontology + ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
