@@ -72,14 +72,6 @@ class LoadedGraph:
     def _ntriples(self) -> bytes:
         return canonical_ntriples(self.store)
 
-    @cached_property
-    def rdflib_graph(self) -> rdflib.Graph:
-        """The merged graph as an rdflib graph, for tools that need one (pySHACL, JSON-LD)."""
-        graph = rdflib.Graph(bind_namespaces="none")
-        for triple in self.triples():
-            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-        return graph
-
     def label(self, iri: str) -> str | None:
         """The English label of a resource, else its Dutch one, else any."""
         solutions = self.query(
