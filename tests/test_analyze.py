@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import networkx as nx
@@ -174,3 +177,25 @@ def test_entanglement_lists_the_strongest_pairs_above_the_threshold(monkeypatch:
     assert listed == exact[: analyze.TOP_PAIRS]
     by_pair = {(x["a"]["iri"], x["b"]["iri"]): x for x in exact}
     assert all(by_pair[x["a"]["iri"], x["b"]["iri"]] == x for x in searched)
+
+
+def test_the_report_does_not_depend_on_the_hash_seed(tmp_path) -> None:
+    """On a corpus where many interventions share labels, ties are broken by IRI, not by set order."""
+    corpus = tmp_path / "corpus"
+    made = run_cli("synth", "--documents", "20", "--seed", "1", "--out", str(corpus))
+    assert made.returncode == 0, made.stderr
+    reports = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"report-{seed}"
+        done = subprocess.run(
+            [sys.executable, "-m", "policykg.cli", "--root", str(corpus), "analyze", "--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 0, done.stderr
+        reports.append((out / "report.json").read_text(encoding="utf-8"))
+    assert json.loads(reports[0])["communities"]
+    assert reports[0] == reports[1]

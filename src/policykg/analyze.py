@@ -313,7 +313,7 @@ def _pair(p: Projection, a: str, b: str, shared: set[str], union: int, dependenc
         "shared": len(shared),
         "jaccard": round(len(shared) / union, 3) if union else 0.0,
         "dependencies": dependencies,
-        "shared_resources": sorted((_ref(p, x) for x in shared), key=lambda r: r["label"]),
+        "shared_resources": sorted((_ref(p, x) for x in shared), key=lambda r: (r["label"], r["iri"])),
     }
 
 
@@ -465,7 +465,8 @@ def find_impact(p: Projection, graph: nx.DiGraph) -> list[dict[str, Any]]:
         if not dependents:
             continue
         priorities = sorted(
-            {p.priority_of[d] for d in dependents if d in p.priority_of}, key=lambda x: p.labels.get(x, x)
+            {p.priority_of[d] for d in dependents if d in p.priority_of},
+            key=lambda x: (p.labels.get(x, x), x),
         )
         budget = {
             p.labels.get(pr, pr): {
@@ -477,7 +478,7 @@ def find_impact(p: Projection, graph: nx.DiGraph) -> list[dict[str, Any]]:
         impact.append(
             {
                 **_ref(p, node),
-                "dependents": sorted((_ref(p, d) for d in dependents), key=lambda r: r["label"]),
+                "dependents": sorted((_ref(p, d) for d in dependents), key=lambda r: (r["label"], r["iri"])),
                 "direct": [
                     {
                         **_ref(p, d),
@@ -536,7 +537,7 @@ def find_communities(p: Projection, seed: int = 42) -> list[dict[str, Any]]:
         shared = Counter(actor for m in group for actor in actors_of.get(m, ()))
         naming = [a for a in sorted(shared, key=lambda a: (-shared[a], rank[a])) if shared[a] >= 2][:3]
         priorities = sorted(
-            {p.priority_of[m] for m in group if m in p.priority_of}, key=lambda x: p.labels.get(x, x)
+            {p.priority_of[m] for m in group if m in p.priority_of}, key=lambda x: (p.labels.get(x, x), x)
         )
         communities.append(
             {
@@ -544,7 +545,7 @@ def find_communities(p: Projection, seed: int = 42) -> list[dict[str, Any]]:
                 "shared": [{**_ref(p, a), "members": shared[a]} for a in naming],
                 "members": sorted(
                     ({**_ref(p, m), "priority": _ref(p, p.priority_of[m])} for m in group),
-                    key=lambda r: (r["priority"]["label"], r["label"]),
+                    key=lambda r: (r["priority"]["label"], r["label"], r["iri"]),
                 ),
                 "priorities": [_ref(p, x) for x in priorities],
             }
