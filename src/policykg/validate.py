@@ -9,6 +9,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import threading
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,7 +115,7 @@ def problem_for(
     return Problem(where, message, line=line, focus=focus, label=label, path=path)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ShapeResult:
     """One SHACL validation result: the focus node (an IRI, or ``_:label``), the path in SPARQL syntax, the
     message and the offending value as Turtle would write it."""
@@ -122,6 +124,10 @@ class ShapeResult:
     path: str | None
     message: str
     value: str | None
+
+    def key(self) -> tuple[str, str, str, str]:
+        """The order results are reported in (a missing path or value first)."""
+        return (self.focus, self.path or "", self.message, self.value or "")
 
 
 def render_path(graph: rdflib.Graph, path: rdflib.term.Node) -> str:
@@ -272,7 +278,7 @@ def check_shapes(data: str, shapes: Shapes, engine: str = "rudof") -> list[Shape
     if engine not in ENGINES:
         raise PolicyKGError(f"unknown SHACL engine {engine!r}; choose one of {', '.join(ENGINES)}")
     run = shapes_with_rudof if engine == "rudof" else shapes_with_pyshacl
-    return sorted(set(run(data, shapes)))
+    return sorted(set(run(data, shapes)), key=ShapeResult.key)
 
 
 def plan_batches(loaded: LoadedGraph, limit: int | None = None) -> list[list[ox.NamedNode]]:
@@ -302,32 +308,56 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
-def neighbourhood(
-    loaded: LoadedGraph, graphs: list[ox.NamedNode], inverse: set[str]
-) -> tuple[set[str], list[ox.Triple]]:
-    """The resources described in ``graphs`` (the focus), and what the shapes may look at about them.
+class Neighbourhoods:
+    """Cuts out of the store, for a batch of files, the resources they describe (the focus) and what
+    the shapes may look at about them.
 
     That is every triple about a focus resource in any file, the triples pointing at it with the
     ``inverse`` predicates (those of the shapes' inverse paths), the types of what it points at (for
     sh:class), and the description of blank nodes it points at (nested shapes, lists); the shapes of
     policykg look no further. Only the inverse paths' predicates are followed backwards: a resource that
     every document points at (an institution) would otherwise pull the whole corpus into its batch.
+
+    Most of a batch is its own files, dumped whole by the store; only resources described in several
+    files, and what the batch points at outside itself, are looked up one by one.
     """
-    store = loaded.store
-    backwards = [ox.NamedNode(p) for p in sorted(inverse)]
-    focus = {q.subject for g in graphs for q in store.quads_for_pattern(None, None, None, g)}
-    triples: set[ox.Triple] = set()
-    for node in focus:
-        for quad in store.quads_for_pattern(node, None, None, None):
-            triples.add(quad.triple)
-            value = quad.object
-            if isinstance(value, ox.BlankNode):
-                triples.update(q.triple for q in store.quads_for_pattern(value, None, None, None))
-            elif isinstance(value, ox.NamedNode):
-                triples.update(q.triple for q in store.quads_for_pattern(value, RDF_TYPE, None, None))
-        for predicate in backwards:
-            triples.update(q.triple for q in store.quads_for_pattern(None, predicate, node, None))
-    return {_term(n) for n in focus}, list(triples)
+
+    def __init__(self, loaded: LoadedGraph, inverse: set[str]) -> None:
+        self.store = store = loaded.store
+        rows = store.query(
+            "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?s HAVING (COUNT(DISTINCT ?g) > 1)"
+        )
+        self.spread: set[Any] = {row["s"] for row in rows}
+        """resources described in more than one file"""
+        self.backward: dict[Any, list[ox.Triple]] = defaultdict(list)
+        for predicate in sorted(inverse):
+            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, None):
+                self.backward[quad.object].append(quad.triple)
+
+    def cut(self, graphs: list[ox.NamedNode]) -> tuple[set[str], bytes]:
+        """The focus of the batch of ``graphs`` (as N-Triples terms' values) and its data as N-Triples."""
+        store = self.store
+        values = " ".join(str(g) for g in graphs)
+        own = b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs)
+        in_batch = f"VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}"
+        focus = {row["s"] for row in store.query(f"SELECT DISTINCT ?s WHERE {{ {in_batch} }}")}
+        pointed = store.query(f"SELECT DISTINCT ?o WHERE {{ {in_batch} FILTER(!isLiteral(?o)) }}")
+        inside = set(graphs)
+        extra: set[ox.Triple] = set()
+        objects = {row["o"] for row in pointed}
+        for node in focus & self.spread:
+            for quad in store.quads_for_pattern(node, None, None, None):
+                if quad.graph_name not in inside:
+                    extra.add(quad.triple)
+                    if not isinstance(quad.object, ox.Literal):
+                        objects.add(quad.object)
+        for value in objects - focus:
+            pattern = (value, None) if isinstance(value, ox.BlankNode) else (value, RDF_TYPE)
+            extra.update(q.triple for q in store.quads_for_pattern(*pattern, None, None))
+        for node in focus:
+            extra.update(self.backward.get(node, ()))
+        data = own + ox.serialize(sorted(extra, key=str), format=ox.RdfFormat.N_TRIPLES)
+        return {_term(n) for n in focus}, data
 
 
 _SHAPES: tuple[Shapes, str] | None = None
@@ -336,6 +366,8 @@ _SHAPES: tuple[Shapes, str] | None = None
 
 def _start_worker(shapes_file: str, engine: str) -> None:
     global _SHAPES
+    # below the process that feeds the workers, so that its own work (and the batches it cuts) goes first
+    os.nice(5)
     _SHAPES = (read_shapes(Path(shapes_file)), engine)
 
 
@@ -356,8 +388,25 @@ class ShapesRun:
         self.batches = plan_batches(loaded)
         self.pool: Any = None
         self.pending: list[Any] = []
+        self.feeder: threading.Thread | None = None
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
         if len(self.batches) > 1:
+            # Fresh worker processes (not forks: a native engine's threads do not survive a fork), fed by
+            # this one, which holds the store and cuts each batch's neighbourhood out of it. It cuts them
+            # in a thread: the store's queries release the interpreter, so the checks and statistics that
+            # the caller runs meanwhile go on beside it.
+            context = multiprocessing.get_context("forkserver")
+            workers = min(len(self.batches), os.cpu_count() or 1)
+            self.pool = context.Pool(workers, _start_worker, (str(loaded.project.shapes_file), engine))
+            self.feeder = threading.Thread(target=self._feed, name="shape batches", daemon=True)
+            self.feeder.start()
+
+    def _feed(self) -> None:
+        try:
             self._submit()
+        except BaseException as error:  # handed to the caller by problems()
+            self.error = error
 
     def _submit(self) -> None:
         store = self.loaded.store
@@ -367,20 +416,21 @@ class ShapesRun:
         described = {
             _term(q.subject) for g in ontology_graphs for q in store.quads_for_pattern(None, None, None, g)
         }
-        # Fresh worker processes (not forks: a native engine's threads do not survive a fork), fed by
-        # this one, which holds the store and cuts each batch's neighbourhood out of it.
-        context = multiprocessing.get_context("forkserver")
-        workers = min(len(self.batches), os.cpu_count() or 1)
-        self.pool = context.Pool(workers, _start_worker, (str(self.loaded.project.shapes_file), self.engine))
-        for index, batch in enumerate(progress(self.batches, "preparing batches")):
-            focus, triples = neighbourhood(self.loaded, batch, self.shapes.inverse_predicates())
+        cutter = Neighbourhoods(self.loaded, self.shapes.inverse_predicates())
+        for index, batch in enumerate(self.batches):
+            if self.stop.is_set():
+                return
+            focus, data = cutter.cut(batch)
             if index == 0:
                 focus |= described
-            data = ontology + ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+            data = ontology + data
             self.pending.append(self.pool.apply_async(_check_batch, (data, frozenset(focus))))
 
     def close(self) -> None:
-        """Stop the workers, if any are left."""
+        """Stop cutting batches and the workers, if any are left."""
+        self.stop.set()
+        if self.feeder is not None:
+            self.feeder.join()
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
@@ -389,7 +439,7 @@ class ShapesRun:
     def problems(self) -> tuple[list[Problem], int]:
         """Wait for the results; every problem found, and the number of node shapes."""
         loaded = self.loaded
-        if self.pool is None:
+        if self.feeder is None:
             store = loaded.store
             data = b"".join(
                 store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in store.named_graphs()
@@ -397,9 +447,13 @@ class ShapesRun:
             results = check_shapes(data.decode(), self.shapes, self.engine)
         else:
             try:
+                self.feeder.join()
+                if self.error is not None:
+                    raise self.error
                 found = (result.get() for result in self.pending)
                 results = sorted(
-                    {r for batch in progress(found, "validating", len(self.pending)) for r in batch}
+                    {r for batch in progress(found, "validating", len(self.pending)) for r in batch},
+                    key=ShapeResult.key,
                 )
             finally:
                 self.close()
@@ -419,7 +473,7 @@ def start_shapes(loaded: LoadedGraph, engine: str = "rudof") -> ShapesRun:
 
     A graph of up to :data:`BATCH_TRIPLES` triples is validated in one go. A larger one is validated in
     batches of files, on every core, each batch with the neighbourhood its shapes look at (see
-    :func:`neighbourhood`) and keeping only the results about its own resources: the cost then grows
+    :class:`Neighbourhoods`) and keeping only the results about its own resources: the cost then grows
     with the triples, and the memory with a batch.
     """
     return ShapesRun(loaded, engine)
