@@ -8,6 +8,7 @@ replaced whole, never left half-written.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import multiprocessing
@@ -88,6 +89,7 @@ def _expand(name: str) -> str:
     return RDF_PREFIXES[prefix] + local if prefix in RDF_PREFIXES else name
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def compact_iri(iri: str) -> str:
     """An IRI as a compact IRI with the longest matching prefix of the context, else in full
     (https://www.w3.org/TR/json-ld11/#compact-iris).
@@ -177,16 +179,16 @@ def node_object(subject: ox.NamedNode | ox.BlankNode, triples: list[ox.Triple]) 
 
 def write_jsonld(ntriples: bytes, path: Path) -> None:
     """Write sorted N-Triples as a JSON-LD 1.1 document (https://www.w3.org/TR/json-ld11/) with
-    :data:`CONTEXT`, one node object per subject in the order of the lines: streamed, so its memory
-    does not grow with the graph."""
+    :data:`CONTEXT`, one node object per subject and per line, in the order of the lines: streamed, so
+    its memory does not grow with the graph, and one line per resource keeps diffs readable."""
     with path.open("w", encoding="utf-8") as out:
         context = json.dumps(CONTEXT, indent=2, ensure_ascii=False, sort_keys=True).replace("\n", "\n  ")
         out.write('{\n  "@context": ' + context + ',\n  "@graph": [')
         quads = (q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
         first = True
         for subject, group in itertools.groupby(quads, key=lambda t: t.subject):
-            node = json.dumps(node_object(subject, list(group)), indent=2, ensure_ascii=False, sort_keys=True)
-            out.write(("\n    " if first else ",\n    ") + node.replace("\n", "\n    "))
+            node = json.dumps(node_object(subject, list(group)), ensure_ascii=False, sort_keys=True)
+            out.write(("\n    " if first else ",\n    ") + node)
             first = False
         out.write("\n  ]\n}\n")
 
@@ -227,7 +229,8 @@ def build_project(
     """Load, validate and write ``dist/``; raise with every problem, leaving ``dist/`` as it was.
 
     While the SHACL workers validate a large graph, this process runs the checks, the statistics and the
-    analysis, and prepares the canonical N-Triples; nothing is written until all of it is known valid.
+    analysis, and writes the graph and the report into a staged folder; that folder replaces ``dist/``
+    only once all of it is known valid.
     """
     loaded = load_project(project)
     shapes = start_shapes(loaded, engine)
@@ -238,38 +241,42 @@ def build_project(
             q.subject.value for q in loaded.store.quads_for_pattern(None, None, None, SOURCES_GRAPH)
         ]
         report = analyze_graph(loaded)
-        loaded.ntriples()
+        with staged_directory(project.dist_dir, trusted=True) as staged:
+            files = []
+            if not check_problems:
+                # written while the workers finish; thrown away with the staged folder if they find faults
+                files = write_graph(loaded, staged)
+                files += write_report(report, staged / "analysis")
+            shape_problems, _shapes = shapes.problems()
+            problems = shape_problems + check_problems
+            if problems:
+                raise PolicyKGError(
+                    f"the graph is invalid: {len(problems)} problem(s); dist/ was left as it was", problems
+                )
+            # The views and the site are independent: on two cores they are written side by side, the views
+            # in a forked process that inherits the loaded graph.
+            worker = None
+            if with_views:
+                worker = multiprocessing.get_context("fork").Process(
+                    target=_write_views, args=(loaded, staged / "views")
+                )
+                worker.start()
+            if with_site:
+                files += write_site(loaded, staged / "site", staged, views_coming=with_views)[-1:]
+            if worker is not None:
+                worker.join()
+                if worker.exitcode != 0:
+                    raise PolicyKGError("writing the views failed; dist/ was left as it was")
+                if with_site:
+                    shutil.copytree(staged / "views", staged / "site" / "views")
+                files.append(staged / "views" / "index.html")
+            summary_file = staged / "summary.json"
+            summary_file.write_text(
+                json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            files.append(summary_file)
     except BaseException:
         shapes.close()
         raise
-    shape_problems, _shapes = shapes.problems()
-    problems = shape_problems + check_problems
-    if problems:
-        raise PolicyKGError(
-            f"the graph is invalid: {len(problems)} problem(s); dist/ was left as it was", problems
-        )
-    with staged_directory(project.dist_dir, trusted=True) as staged:
-        files = write_graph(loaded, staged)
-        files += write_report(report, staged / "analysis")
-        # The views and the site are independent: on two cores they are written side by side, the views
-        # in a forked process that inherits the loaded graph.
-        worker = None
-        if with_views:
-            worker = multiprocessing.get_context("fork").Process(
-                target=_write_views, args=(loaded, staged / "views")
-            )
-            worker.start()
-        if with_site:
-            files += write_site(loaded, staged / "site", staged, views_coming=with_views)[-1:]
-        if worker is not None:
-            worker.join()
-            if worker.exitcode != 0:
-                raise PolicyKGError("writing the views failed; dist/ was left as it was")
-            if with_site:
-                shutil.copytree(staged / "views", staged / "site" / "views")
-            files.append(staged / "views" / "index.html")
-        summary_file = staged / "summary.json"
-        summary_file.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        files.append(summary_file)
     dist = project.dist_dir
     return BuildResult(dist, [dist / f.relative_to(staged) for f in files], summary)
