@@ -25,11 +25,10 @@ import html
 import json
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import networkx as nx
 import numpy as np
@@ -709,25 +708,46 @@ def write_report(report: dict[str, Any], folder: Path) -> list[Path]:
     """Write report.json, report.md and report.html into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "report.json").open("w", encoding="utf-8") as out:
-        # written as it is encoded: the report of a large corpus, whole, is a string of tens of megabytes
-        # built from millions of pieces, all held at once
-        for chunk in _batched(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(report)):
-            out.write(chunk)
-        out.write("\n")
+        write_json_lines(report, out)
     (folder / "report.md").write_text(render_markdown(report), encoding="utf-8")
     (folder / "report.html").write_text(render_page(report), encoding="utf-8")
     return [folder / name for name in ("report.json", "report.md", "report.html")]
 
 
-def _batched(chunks: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
-    """The pieces of a text joined into strings of about ``size`` pieces each."""
-    batch: list[str] = []
-    for chunk in chunks:
-        batch.append(chunk)
-        if len(batch) >= size:
-            yield "".join(batch)
-            batch.clear()
-    yield "".join(batch)
+def write_json_lines(document: dict[str, Any], out: TextIO) -> None:
+    """Write a JSON object (https://www.rfc-editor.org/rfc/rfc8259) with each top-level member, and each
+    item of a top-level list, on a line of its own: readable and diffable, and encoded piece by piece
+    by the C encoder, so that the report of a large corpus is never one string of tens of megabytes.
+
+    >>> import io
+    >>> buffer = io.StringIO()
+    >>> write_json_lines({"a": [1, {"b": 2}], "c": "d"}, buffer)
+    >>> print(buffer.getvalue(), end="")
+    {
+      "a": [
+        1,
+        {"b": 2}
+      ],
+      "c": "d"
+    }
+    >>> json.loads(buffer.getvalue())
+    {'a': [1, {'b': 2}], 'c': 'd'}
+    """
+
+    def encode(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    out.write("{")
+    for n, (key, value) in enumerate(document.items()):
+        out.write(("\n  " if n == 0 else ",\n  ") + encode(key) + ": ")
+        if isinstance(value, list) and value:
+            out.write("[")
+            for m, item in enumerate(value):
+                out.write(("\n    " if m == 0 else ",\n    ") + encode(item))
+            out.write("\n  ]")
+        else:
+            out.write(encode(value))
+    out.write("\n}\n")
 
 
 def _e(text: Any) -> str:
