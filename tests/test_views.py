@@ -239,3 +239,85 @@ def test_large_graphs_are_aggregated_not_drawn_node_by_node() -> None:
     assert "aggregated" in overview.title and len(overview.nodes) <= DRAW_AT_MOST
     assert all(e.relation == "shares" and e.weight >= 1 for e in overview.edges)
     assert len(views["priority-p0"].nodes) == 1 + 200 + len({(i * 7) % 600 for i in range(0, 4000, 20)})
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A synthetic corpus of three documents (their labels repeat from one document to the next)."""
+    root = tmp_path_factory.mktemp("corpus") / "corpus"
+    made = run_cli("synth", "--documents", "3", "--seed", "5", "--out", str(root))
+    assert made.returncode == 0, made.stderr
+    return Project(root)
+
+
+def graph_of(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1))
+
+
+def test_views_of_one_document_draw_only_its_own_resources(corpus: Project) -> None:
+    second = "https://w3id.org/policykg/id/synth-0002"
+    result = run_cli("views", "--document", "id:synth-0002", root=corpus.root)
+    assert result.returncode == 0, result.stderr
+    folder = corpus.root / "dist" / "views-synth-0002"
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    priorities = sorted(folder.glob("priority-*.html"))
+    assert priorities and "charts/budget" in index
+    drawn: set[str] = set()
+    for page in view_files(folder):
+        drawn |= {node["id"] for node in graph_of(page)["nodes"]}
+    own = {iri for iri in drawn if re.match(r"https://w3id.org/policykg/id/synth-\d{4}/", iri)}
+    assert own and all(iri.startswith(second + "/") for iri in own)
+    # the whole corpus has every document's priorities
+    everything = run_cli("views", root=corpus.root)
+    assert everything.returncode == 0, everything.stderr
+    assert len(list((corpus.root / "dist" / "views").glob("priority-*.html"))) > len(priorities)
+
+
+def test_views_of_an_unknown_document_are_refused(corpus: Project) -> None:
+    result = run_cli("views", "--document", "id:synth-9999", root=corpus.root)
+    assert result.returncode == 2
+    assert "no policy document" in result.stderr and "synth-0001" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_large_corpora_write_views_per_priority_one_document_at_a_time(
+    corpus: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policykg import views as module
+
+    monkeypatch.setattr(module, "PRIORITY_VIEWS_UPTO", 2)
+    loaded = load_project(corpus)
+    write_views(loaded, tmp_path / "all")
+    assert not list((tmp_path / "all").glob("priority-*.html"))
+    index = (tmp_path / "all" / "index.html").read_text(encoding="utf-8")
+    assert "policykg views --document IRI" in index and "charts/" not in index
+    write_views(loaded, tmp_path / "one", document="https://w3id.org/policykg/id/synth-0001")
+    assert list((tmp_path / "one").glob("priority-*.html"))
+
+
+def test_views_too_large_to_draw_are_aggregated(corpus: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg import views as module
+
+    data = project_view_data(load_project(corpus))
+    whole = {v.slug: v for v in define_views(data)}
+    monkeypatch.setattr(module, "DRAW_AT_MOST", 12)
+    small = {v.slug: v for v in define_views(data)}
+    assert whole.keys() == small.keys()
+    aggregated = [slug for slug, v in small.items() if v.title.endswith("(aggregated)")]
+    assert any(slug.startswith("institution-") for slug in aggregated)
+    for slug in aggregated:
+        if slug == "overview":
+            continue
+        view = small[slug]
+        assert len(view.nodes) <= 12
+        assert {data.nodes[n].kind for n in view.nodes} <= {"priority", data.nodes[view.edges[0].target].kind}
+        # each line carries the number of the actor's interventions under that priority
+        behind = {e.source for e in whole[slug].edges if e.relation != "underPriority"}
+        assert sum(e.weight for e in view.edges) <= len(behind), slug
+    dependencies = small["dependencies"]
+    assert len(dependencies.nodes) <= 12 < len(whole["dependencies"].nodes)
+    assert "too many to draw" in dependencies.description
+    assert set(dependencies.nodes) >= {e.source for e in dependencies.edges} | {
+        e.target for e in dependencies.edges
+    }

@@ -21,6 +21,8 @@ COLOURS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 
 INSTITUTION_PRIORITIES = """
 SELECT ?institution ?institutionLabel ?priorityLabel (COUNT(DISTINCT ?intervention) AS ?interventions) WHERE {
+  VALUES ?document { %s }
+  ?document pkg:hasPriority ?priority .
   ?intervention pkg:involves ?institution ; pkg:underPriority ?priority .
   ?institution rdfs:label ?institutionLabel . FILTER(LANG(?institutionLabel) = "en")
   ?priority rdfs:label ?priorityLabel . FILTER(LANG(?priorityLabel) = "en")
@@ -28,9 +30,9 @@ SELECT ?institution ?institutionLabel ?priorityLabel (COUNT(DISTINCT ?interventi
 """
 
 
-def _library(loaded: LoadedGraph, name: str) -> list[dict[str, str]]:
+def _library(loaded: LoadedGraph, name: str, document: str | None = None) -> list[dict[str, str]]:
     query = read_query(loaded.project.queries_dir / f"{name}.rq", name)
-    return loaded.select(query.sparql())
+    return loaded.select(query.sparql({"document": f"<{document}>"} if document else {}))
 
 
 def _save(figure: Any, folder: Path, stem: str) -> tuple[str, str]:
@@ -73,9 +75,11 @@ def _finish(
     }
 
 
-def render_charts(loaded: LoadedGraph, folder: Path) -> tuple[list[dict[str, Any]], str]:
-    """Write the charts to ``folder``; return their descriptions (paths relative to its parent) and the
-    tables that go with them, as HTML."""
+def render_charts(
+    loaded: LoadedGraph, folder: Path, document: str | None = None
+) -> tuple[list[dict[str, Any]], str]:
+    """Write the charts to ``folder`` (of one document's priorities with ``document``); return their
+    descriptions (paths relative to its parent) and the tables that go with them, as HTML."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -84,7 +88,7 @@ def render_charts(loaded: LoadedGraph, folder: Path) -> tuple[list[dict[str, Any
     plt.rcParams.update({"svg.hashsalt": "policykg", "svg.fonttype": "path", "font.size": 10})
     folder.mkdir(parents=True, exist_ok=True)
     budget: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for row in _library(loaded, "budget/budget-by-priority-and-period"):
+    for row in _library(loaded, "budget/budget-by-priority-and-period", document):
         budget[row["priorityLabel"]][row["periodLabel"]] = Decimal(row["amount"])
     priorities = sorted(budget, key=lambda p: -budget[p].get("structural", Decimal(0)))
     charts = []
@@ -128,7 +132,7 @@ def render_charts(loaded: LoadedGraph, folder: Path) -> tuple[list[dict[str, Any
     )
 
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in loaded.select(INSTITUTION_PRIORITIES):
+    for row in loaded.select(INSTITUTION_PRIORITIES % (f"<{document}>" if document else "UNDEF")):
         counts[row["institutionLabel"]][row["priorityLabel"]] = int(row["interventions"])
     ranked = sorted(counts, key=lambda i: (-sum(counts[i].values()), -len(counts[i]), i))
     institutions = list(reversed(ranked[:TOP_INSTITUTIONS]))
@@ -156,7 +160,9 @@ def render_charts(loaded: LoadedGraph, folder: Path) -> tuple[list[dict[str, Any
             height=int(100 * height),
         )
     )
-    return charts, budget_tables(budget, priorities, _library(loaded, "budget/growth-to-structural"))
+    return charts, budget_tables(
+        budget, priorities, _library(loaded, "budget/growth-to-structural", document)
+    )
 
 
 def budget_tables(

@@ -291,8 +291,10 @@ def cmd_views(args: argparse.Namespace) -> int:
     from .load import load_project
     from .views import write_views
 
+    document = expand_iri(args.document) if args.document else None
+    name = "views-" + document.rstrip("/").rsplit("/", 1)[-1] if document else "views"
     project, target, files = _write_product(
-        args, "views", lambda p, folder: write_views(load_project(p), folder)
+        args, name, lambda p, folder: write_views(load_project(p), folder, document=document)
     )
     print(f"wrote {len(files) - 1} views and their index: {project.relative(target / 'index.html')}")
     print("open it in a browser; it needs no server and loads nothing from elsewhere")
@@ -306,8 +308,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     reports = []
 
     def write(project: Project, folder: Path) -> list[Path]:
-        document = expand_iri(args.document) if args.document else None
-        reports.append(analyze_graph(load_project(project), document))
+        loaded = load_project(project)
+        document = loaded.require_document(expand_iri(args.document)) if args.document else None
+        reports.append(analyze_graph(loaded, document))
         return write_report(reports[0], folder)
 
     project, target, files = _write_product(args, "analysis", write)
@@ -505,7 +508,16 @@ def make_parser() -> argparse.ArgumentParser:
         "one view per institution and per law or strategy, an index with the budget charts. The pages open "
         "from the file system and load nothing from elsewhere.",
     )
-    p.add_argument("--out", metavar="DIR", help="where to write the views (default: dist/views)")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="where to write the views (default: dist/views, or dist/views-{document})",
+    )
+    p.add_argument(
+        "--document",
+        metavar="IRI",
+        help="the views of one document only: its priorities, interventions and what they touch (an IRI or id:…)",
+    )
     p.set_defaults(func=cmd_views)
 
     p = sub.add_parser(

@@ -174,6 +174,7 @@ class ViewData:
 
     nodes: dict[str, ViewNode] = field(default_factory=dict)
     edges: list[ViewEdge] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -197,7 +198,7 @@ def _clip(text: str, limit: int = 320) -> str:
 
 def project_view_data(loaded: LoadedGraph) -> ViewData:
     """Read the nodes, and every edge with its passage, using the library's ``provenance/edge-passages``."""
-    data = ViewData()
+    data = ViewData(documents=loaded.documents())
     kind_of_class = {str(PKG[k["class"]]): name for name, k in KINDS.items()}
     strategy_priorities = {r["p"] for r in loaded.select(STRATEGY_PRIORITIES)}
     budgets = {r["priority"]: float(r["total"]) for r in loaded.select(BUDGETS)}
@@ -238,6 +239,24 @@ def project_view_data(loaded: LoadedGraph) -> ViewData:
         )
     data.edges.sort(key=lambda e: (e.source, e.relation, e.target))
     return data
+
+
+DOCUMENT_PARTS = """
+SELECT ?part WHERE {
+  VALUES ?document { %s }
+  { ?document pkg:hasPriority ?part . } UNION { ?document pkg:hasPriority ?priority . ?part pkg:underPriority ?priority . }
+}
+"""
+
+
+def limit_view_data(data: ViewData, loaded: LoadedGraph, document: str) -> ViewData:
+    """The part of ``data`` that one document draws: its priorities and interventions, and the shared
+    institutions, laws, themes and target groups they touch (other documents' are left out)."""
+    own = {r["part"] for r in loaded.select(DOCUMENT_PARTS % f"<{document}>")}
+    mine = ("priority", "intervention")
+    nodes = {n: v for n, v in data.nodes.items() if v.kind not in mine or n in own}
+    edges = [e for e in data.edges if e.source in own and e.target in nodes]
+    return ViewData(nodes, edges, [document])
 
 
 # --------------------------------------------------------------------------- the views
@@ -302,9 +321,19 @@ def define_views(data: ViewData) -> list[View]:
     slugs: dict[str, str] = {}
     for members in by_kind.values():
         slugs.update(_slugs(members))
-    for priority in by_kind["priority"]:
-        members = {i for i, p in priority_of.items() if p == priority}
-        edges = [e for e in data.edges if e.source in members]
+    # indexes, so that each view costs its own size rather than the whole corpus (data.edges is sorted by
+    # source, and each index keeps that order)
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for intervention, priority in priority_of.items():
+        members_of[priority].add(intervention)
+    from_source: dict[str, list[ViewEdge]] = defaultdict(list)
+    to_target: dict[str, list[ViewEdge]] = defaultdict(list)
+    for edge in data.edges:
+        from_source[edge.source].append(edge)
+        to_target[edge.target].append(edge)
+    for priority in by_kind["priority"] if len(data.documents) <= PRIORITY_VIEWS_UPTO else []:
+        members = members_of[priority]
+        edges = [e for m in sorted(members) for e in from_source[m]]
         touched = {priority} | members | {e.target for e in edges}
         label = nodes[priority].label_en
         views.append(
@@ -328,17 +357,21 @@ def define_views(data: ViewData) -> list[View]:
         ("framework", "frameworks", "refer to or depend on"),
     ):
         for actor in by_kind[kind]:
-            incoming = [e for e in data.edges if e.target == actor]
+            incoming = to_target[actor]
             if not incoming:
                 continue
             interventions = {e.source for e in incoming}
-            up = [e for e in data.edges if e.source in interventions and e.relation == "underPriority"]
+            up = [e for i in sorted(interventions) for e in from_source[i] if e.relation == "underPriority"]
             label = nodes[actor].label_en
             priorities = {e.target for e in up}
+            slug, title = f"{kind}-{slugs[actor]}", f"{KINDS[kind]['en']}: {label}"
+            if 1 + len(interventions) + len(priorities) > DRAW_AT_MOST:
+                views.append(actor_by_priority(data, actor, incoming, priority_of, slug, title, verb, group))
+                continue
             views.append(
                 View(
-                    f"{kind}-{slugs[actor]}",
-                    f"{KINDS[kind]['en']}: {label}",
+                    slug,
+                    title,
                     f"The interventions that {verb} {label}, across {len(priorities)} "
                     f"{'priority' if len(priorities) == 1 else 'priorities'}.",
                     group,
@@ -347,6 +380,45 @@ def define_views(data: ViewData) -> list[View]:
                 )
             )
     return views
+
+
+def actor_by_priority(
+    data: ViewData,
+    actor: str,
+    incoming: list[ViewEdge],
+    priority_of: dict[str, str],
+    slug: str,
+    title: str,
+    verb: str,
+    group: str,
+) -> View:
+    """An actor in too many interventions to draw one by one: one line per priority, weighted by the
+    interventions behind it, for the DRAW_AT_MOST - 1 priorities with the most."""
+    via: dict[str, set[str]] = defaultdict(set)
+    for edge in incoming:
+        if edge.source in priority_of:
+            via[priority_of[edge.source]].add(edge.source)
+    ranked = sorted(via, key=lambda p: (-len(via[p]), p))
+    shown = ranked[: DRAW_AT_MOST - 1]
+    edges = [
+        ViewEdge(
+            p,
+            actor,
+            "shares",
+            note=f"{len(via[p])} intervention{'s' if len(via[p]) != 1 else ''}",
+            weight=len(via[p]),
+        )
+        for p in sorted(shown)
+    ]
+    label = data.nodes[actor].label_en
+    count = len({e.source for e in incoming})
+    description = (
+        f"The {count} interventions that {verb} {label} are too many to draw one by one: each line stands for "
+        f"the interventions of one priority, the thicker the more"
+    )
+    if len(shown) < len(ranked):
+        description += f"; the {len(shown)} priorities with the most of {len(ranked)} are drawn"
+    return View(slug, title + " (aggregated)", description + ".", group, sorted({actor, *shown}), edges)
 
 
 def overlap_view(
@@ -397,15 +469,39 @@ def overlap_view(
 
 
 def dependency_view(data: ViewData) -> View:
-    """The dependency graph, directed, chains read top to bottom; stated and inferred drawn differently."""
+    """The dependency graph, directed, chains read top to bottom; stated and inferred drawn differently.
+    Above DRAW_AT_MOST nodes, the dependencies on the most depended-on resources, as many as fit."""
     edges = [e for e in data.edges if e.relation.startswith("dependsOn")]
     members = sorted({e.source for e in edges} | {e.target for e in edges})
     stated = sum(1 for e in edges if e.relation == "dependsOn-stated")
+    description = (
+        f"The {len(edges)} dependencies between interventions, institutions, laws and strategies, read top to "
+        f"bottom: {stated} stated by the text (solid), {len(edges) - stated} an analyst's reading (dashed)."
+    )
+    if len(members) > DRAW_AT_MOST:
+        into: dict[str, list[ViewEdge]] = defaultdict(list)
+        for edge in edges:
+            into[edge.target].append(edge)
+        kept: list[ViewEdge] = []
+        drawn: set[str] = set()
+        for target in sorted(into, key=lambda t: (-len(into[t]), t)):
+            if len(drawn | {target}) >= DRAW_AT_MOST:
+                break
+            drawn.add(target)
+            for edge in into[target]:
+                if edge.source in drawn or len(drawn) < DRAW_AT_MOST:
+                    drawn.add(edge.source)
+                    kept.append(edge)
+        description += (
+            f" The {len(members)} resources involved are too many to draw: the {len(kept)} dependencies on the "
+            f"most depended-on are drawn, {len(drawn)} resources."
+        )
+        edges = sorted(kept, key=lambda e: (e.source, e.relation, e.target))
+        members = sorted(drawn)
     return View(
         "dependencies",
         "What depends on what",
-        f"The {len(edges)} dependencies between interventions, institutions, laws and strategies, read top to "
-        f"bottom: {stated} stated by the text (solid), {len(edges) - stated} an analyst's reading (dashed).",
+        description,
         "overview",
         members,
         edges,
@@ -419,6 +515,9 @@ def dependency_view(data: ViewData) -> View:
 
 DRAW_AT_MOST = 3000
 """A view of more nodes than this is aggregated rather than drawn node by node."""
+PRIORITY_VIEWS_UPTO = 50
+"""Above this many documents the views per priority are written one document at a time (``views
+--document``) rather than all at once."""
 LARGE = 600
 """Above this many nodes a view gets the radial layout (linear time), not a spring layout (slow at scale)."""
 
@@ -688,11 +787,17 @@ INDEX = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fr
 node or a line for its labels and the passage of the source it rests on.</p>
 {% for group, title in groups %}
 <h2>{{ title }}</h2>
-<ul>
+{% if group == "priorities" and documents > per_document %}<p>The graph holds {{ documents }} documents: the
+views per priority are written one document at a time, with <code>policykg views --document IRI</code>
+(into <code>dist/views-{document}/</code>).</p>
+{% endif %}<ul>
 {% for view in views if view.group == group %}  <li><a href="{{ view.slug }}.html">{{ view.title }}</a>: {{ view.description }}</li>
 {% endfor %}</ul>
 {% endfor %}
-{% if charts %}
+{% if documents > 1 %}
+<h2>The budget and who takes part</h2>
+<p>The budget charts are drawn per document: <code>policykg views --document IRI</code>.</p>
+{% endif %}{% if charts %}
 <h2>The budget and who takes part</h2>
 {% for chart in charts %}
 <figure>
@@ -721,9 +826,15 @@ GROUPS = [
 ]
 
 
-def write_views(loaded: LoadedGraph, folder: Path, *, with_charts: bool = True) -> list[Path]:
-    """Write every view, the assets and the index (with the charts) into ``folder``."""
+def write_views(
+    loaded: LoadedGraph, folder: Path, *, with_charts: bool = True, document: str | None = None
+) -> list[Path]:
+    """Write every view, the assets and the index (with the charts) into ``folder``; with ``document``,
+    the views of that document only (its priorities, its interventions and the shared resources they
+    touch)."""
     data = project_view_data(loaded)
+    if document is not None:
+        data = limit_view_data(data, loaded, loaded.require_document(document))
     views = define_views(data)
     folder.mkdir(parents=True, exist_ok=True)
     copy_assets(folder)
@@ -733,12 +844,27 @@ def write_views(loaded: LoadedGraph, folder: Path, *, with_charts: bool = True) 
         path = folder / f"{view.slug}.html"
         path.write_text(render_view(view, data), encoding="utf-8")
         written.append(path)
+    # which views show each resource, for pages rendered on request (policykg serve)
+    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for view in views:
+        for node in view.nodes:
+            members[node].append((view.title, view.slug))
+    with (folder / "members.json").open("w", encoding="utf-8") as out:
+        json.dump(members, out, ensure_ascii=False, sort_keys=True)
     charts, tables = [], ""
-    if with_charts:
+    # the charts are per priority, labelled by name: they speak of one document at a time
+    if with_charts and len(data.documents) == 1:
         from .charts import render_charts
 
-        charts, tables = render_charts(loaded, folder / "charts")
+        charts, tables = render_charts(loaded, folder / "charts", document)
     index = folder / "index.html"
-    page = INDEX.render(views=views, groups=GROUPS, charts=charts, tables=markupsafe.Markup(tables))
+    page = INDEX.render(
+        views=views,
+        groups=GROUPS,
+        charts=charts,
+        tables=markupsafe.Markup(tables),
+        documents=len(data.documents),
+        per_document=PRIORITY_VIEWS_UPTO,
+    )
     index.write_text(page, encoding="utf-8")
     return [index, *written]
