@@ -210,3 +210,67 @@ def test_the_query_editor_runs_a_library_example_in_the_browser(server: str) -> 
         page.goto(server + "/id/law/dsa", wait_until="load")
         assert page.url.endswith("/id/law/dsa.html") and "Digital Services Act" in page.title()
         assert errors == [] and outside == []
+
+
+def test_pages_left_out_of_a_large_site_are_rendered_on_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above STATIC_PAGES_UPTO resources the site writes pages for documents and what they share; serve
+    renders the parts of documents from the store, the same page and data the site would have written."""
+    import pyoxigraph as ox
+
+    from policykg import site
+    from policykg.load import load_project
+    from policykg.project import Project
+
+    root = tmp_path / "corpus"
+    assert run_cli("synth", "--documents", "3", "--seed", "2", "--out", str(root)).returncode == 0
+    assert run_cli("build", "--no-views", "--no-site", root=root).returncode == 0
+    loaded = load_project(Project(root))
+    dist = root / "dist"
+    site.write_site(loaded, tmp_path / "full", dist)
+    monkeypatch.setattr(site, "STATIC_PAGES_UPTO", 10)
+    site.write_site(loaded, dist / "site", dist)
+    part = "id/synth-0002/intervention/i1-0"
+    shared = next(
+        p.relative_to(dist / "site") for p in (dist / "site" / "id").glob("synth-institution/*.html")
+    )
+    assert not (dist / "site" / f"{part}.html").exists() and (tmp_path / "full" / f"{part}.html").exists()
+    assert "rendered on request by <code>policykg serve</code>" in (dist / "site" / "index.html").read_text()
+
+    httpd, pool = make_server(dist / "site", open_store(dist), port=0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        for page in (part, "id/synth-0002/passage/i1-0"):  # a passage has a blank node: its selector
+            status, headers, body = fetch(f"{base}/{page}.html")
+            assert status == 200 and headers["Content-Type"].startswith("text/html")
+            assert body.decode() == (tmp_path / "full" / f"{page}.html").read_text(encoding="utf-8")
+        for ext, fmt in (
+            ("ttl", ox.RdfFormat.TURTLE),
+            ("nt", ox.RdfFormat.N_TRIPLES),
+            ("jsonld", ox.RdfFormat.JSON_LD),
+        ):
+            status, _headers, body = fetch(f"{base}/{part}.{ext}")
+            assert status == 200, ext
+            served = {q.triple for q in ox.parse(body, format=fmt)}
+            written = {
+                q.triple for q in ox.parse((tmp_path / "full" / f"{part}.{ext}").read_bytes(), format=fmt)
+            }
+            assert served == written and served, ext
+        status, headers, _ = fetch(f"{base}/{part}", accept="text/turtle")
+        assert status == 303 and headers["Location"] == f"/{part}.ttl"
+        # a shared resource keeps its written page
+        status, _headers, body = fetch(f"{base}/{shared}")
+        assert status == 200 and body == (dist / "site" / shared).read_bytes()
+        for missing in (
+            "id/synth-0002/intervention/none.html",
+            "id/synth-0002/intervention/none",
+            "id/x/../y.html",
+        ):
+            assert fetch(f"{base}/{missing}")[0] in (400, 404), missing
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        pool.close()

@@ -149,3 +149,39 @@ def test_dataset_description_conforms_to_dcat_ap(site: Path) -> None:
         r"void:sparqlEndpoint <https://w3id.org/policykg/sparql>",
         (site / "downloads" / "void.ttl").read_text(),
     )
+
+
+def test_long_lists_are_cut_short_and_say_how_many_more(
+    loaded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policykg import site as module
+
+    monkeypatch.setattr(module, "SHOW_AT_MOST", 3)
+    module.write_site(loaded, tmp_path / "site")
+    ncsc = (tmp_path / "site" / "id" / "institution" / "ncsc.html").read_text(encoding="utf-8")
+    referred = ncsc.split("<h2>Referred to by</h2>", 1)[1].split("</table>", 1)[0]
+    assert referred.count("<tr>") == 1 + 3
+    total = sum(1 for t in module.SiteGraph(loaded).incoming("https://w3id.org/policykg/id/institution/ncsc"))
+    assert f"And {total - 3} more" in ncsc
+    gallery = (tmp_path / "site" / "queries" / "browse" / "interventions-by-priority.html").read_text(
+        encoding="utf-8"
+    )
+    shown = gallery.split("<h2>Current results", 1)[1]
+    assert re.search(r"\((\d+) rows, the first 3 shown\)", shown)
+    assert shown.split("</table>", 1)[0].count("<tr>") == 1 + 3
+
+
+def test_relative_links_match_the_standard_library() -> None:
+    from policykg.site import relative
+
+    pages = [
+        "index.html",
+        "def.html",
+        "id/law/dsa.html",
+        "id/a/b/c.html",
+        "queries/browse/x.html",
+        "views/v.html",
+    ]
+    for a in pages:
+        for b in pages:
+            assert relative(a, b) == os.path.relpath(b, os.path.dirname(a) or "."), (a, b)

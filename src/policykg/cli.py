@@ -209,7 +209,7 @@ def cmd_site(args: argparse.Namespace) -> int:
 
     def write(project: Project, folder: Path) -> list[Path]:
         dist = project.dist_dir if project.dist_dir.is_dir() else None
-        return write_site(load_project(project), folder, dist)
+        return write_site(load_project(project), folder, dist, all_pages=args.all_pages)
 
     project, target, files = _write_product(args, "site", write)
     print(
@@ -447,6 +447,12 @@ def make_parser() -> argparse.ArgumentParser:
         "and DCAT description, and the views. policykg build writes it too.",
     )
     p.add_argument("--out", metavar="DIR", help="where to write the site (default: dist/site)")
+    p.add_argument(
+        "--all-pages",
+        action="store_true",
+        help="write a page for every resource, also above 20,000 resources, where the parts of documents "
+        "are otherwise rendered on request by policykg serve (for a static host)",
+    )
     p.set_defaults(func=cmd_site)
 
     p = sub.add_parser(

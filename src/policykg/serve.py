@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from .errors import EXIT_USAGE, PolicyKGError
 from .namespaces import PREFIXES, RDF_PREFIXES
+from .site import BASE, StoreGraph, render_resource, resource_data, site_path
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -357,6 +358,9 @@ class Handler(BaseHTTPRequestHandler):
     site: Path
     pool: QueryPool
     settings: Settings
+    pages: StoreGraph
+    lock: threading.Lock
+    members: dict[str, list[tuple[str, str]]] | None = None
     quiet: bool = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -466,8 +470,13 @@ class Handler(BaseHTTPRequestHandler):
         if target.is_file():
             content_type = TYPES.get(target.suffix, "application/octet-stream")
             return self._send(HTTPStatus.OK, target.read_bytes(), content_type)
+        suffix = Path(relative_path).suffix
+        stem = relative_path[: -len(suffix)] if suffix else relative_path
+        known = (root / (stem + ".html")).is_file() or self._described(stem)
+        if suffix in (".html", *RDF_EXTENSIONS.values()) and known:
+            return self._render(stem, suffix)
         # A resource IRI (no extension): 303 to its page or its data, by Accept.
-        if not Path(relative_path).suffix and (root / (relative_path + ".html")).is_file():
+        if not suffix and known:
             offers = ["text/html", *RDF_EXTENSIONS]
             media = negotiate(self.headers.get("Accept"), offers)
             if media is None:
@@ -482,6 +491,31 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return self._not_found()
 
+    def _described(self, stem: str) -> bool:
+        """Whether the graph describes the resource whose page would be at ``stem`` (a path in the site)."""
+        iri = BASE + stem
+        return stem.startswith("id/") and site_path(iri) == stem and self.pages.has(iri)
+
+    def _render(self, stem: str, suffix: str) -> None:
+        """A resource's page or data rendered from the store: the site leaves the parts of documents of a
+        large corpus to be rendered on request."""
+        iri = BASE + stem
+        if suffix == ".html":
+            has_views = (self.site / "views" / "index.html").is_file()
+            page = render_resource(self.pages, iri, self._views(), has_views=has_views)
+            return self._send(HTTPStatus.OK, page.encode(), TYPES[".html"])
+        body = resource_data(self.pages.description(iri), suffix.lstrip("."))
+        return self._send(HTTPStatus.OK, body, TYPES[suffix])
+
+    def _views(self) -> dict[str, list[tuple[str, str]]]:
+        """Which views show each resource, as the views wrote it (read once)."""
+        with self.lock:
+            if self.members is None:
+                path = self.site / "views" / "members.json"
+                members = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+                type(self).members = {iri: [tuple(v) for v in shown] for iri, shown in members.items()}
+            return self.members
+
 
 def make_server(
     site: Path,
@@ -494,7 +528,17 @@ def make_server(
     """A server for the site and the endpoint (not yet serving); call ``serve_forever`` on it."""
     settings = settings or Settings()
     pool = QueryPool(store, settings)
-    handler = type("BoundHandler", (Handler,), {"site": site, "pool": pool, "settings": settings})
+    handler = type(
+        "BoundHandler",
+        (Handler,),
+        {
+            "site": site,
+            "pool": pool,
+            "settings": settings,
+            "pages": StoreGraph(store),
+            "lock": threading.Lock(),
+        },
+    )
     try:
         server = ThreadingHTTPServer((host, port), handler)
     except OSError as error:

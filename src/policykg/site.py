@@ -39,6 +39,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+SOURCE_TEXT = "https://w3id.org/policykg/def#sourceText"
 SYNTAXES = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
 MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
 _BASE = """<!DOCTYPE html>
@@ -86,8 +87,18 @@ def relative(from_page: str, to_path: str) -> str:
 
     >>> relative("id/law/dsa.html", "id/institution/ncsc.html")
     '../institution/ncsc.html'
+    >>> relative("index.html", "views/index.html"), relative("id/a/b.html", "id/a/c.html")
+    ('views/index.html', 'c.html')
+
+    Site paths are relative, with no ``.`` or ``..`` parts, so this is string work (``os.path.relpath``
+    resolves against the working folder, which costs more than the page around it on a large gallery).
     """
-    return os.path.relpath(to_path, os.path.dirname(from_page) or ".").replace(os.sep, "/")
+    folder = from_page.split("/")[:-1]
+    target = to_path.split("/")
+    common = 0
+    while common < len(folder) and common < len(target) - 1 and folder[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(folder) - common) + target[common:])
 
 
 @dataclass
@@ -112,6 +123,7 @@ class Page:
     comments: list[tuple[str, str]] = field(default_factory=list)
     outgoing: list[tuple[Term, Term]] = field(default_factory=list)
     incoming: list[tuple[Term, Term]] = field(default_factory=list)
+    more_incoming: int = 0
     passages: list[dict[str, Any]] = field(default_factory=list)
     views: list[tuple[str, str]] = field(default_factory=list)
 
@@ -148,6 +160,22 @@ class SiteGraph:
         labels = self.labels.get(iri, {})
         return labels.get(lang) or labels.get("en") or labels.get("nl") or shorten(iri).strip("<>")
 
+    def outgoing(self, iri: str) -> list[ox.Triple]:
+        """The triples about a resource."""
+        return self.by_subject.get(iri, [])
+
+    def incoming(self, iri: str) -> list[ox.Triple]:
+        """The triples pointing at a resource."""
+        return self.by_object.get(iri, [])
+
+    def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]:
+        """The triples about a blank node."""
+        return self.blank.get(node.value, [])
+
+    def text_of(self, document: str) -> str:
+        """A document's full text, read from sources/."""
+        return self.texts.get(document, "")
+
     def description(self, iri: str) -> list[ox.Triple]:
         """The concise bounded description: the resource's triples and those of its blank nodes."""
         out, stack = [], list(self.by_subject.get(iri, []))
@@ -161,7 +189,57 @@ class SiteGraph:
         return sorted(out, key=str)
 
 
-def _term(graph: SiteGraph, node: ox.NamedNode | ox.BlankNode | ox.Literal, page: str) -> Term:
+class StoreGraph:
+    """The same questions as :class:`SiteGraph` answered from a store, one resource at a time: what
+    ``policykg serve`` renders a page from on request, whatever the size of the graph."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def _triples(self, subject: Any = None, predicate: Any = None, value: Any = None) -> list[ox.Triple]:
+        return sorted(
+            {q.triple for q in self.store.quads_for_pattern(subject, predicate, value, None)}, key=str
+        )
+
+    def has(self, iri: str) -> bool:
+        """Whether the graph says anything about ``iri``."""
+        return next(iter(self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None) is not None
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        labels = {
+            t.object.language or "": t.object.value
+            for t in self._triples(ox.NamedNode(iri), ox.NamedNode(LABEL))
+            if isinstance(t.object, ox.Literal)
+        }
+        return labels.get(lang) or labels.get("en") or labels.get("nl") or shorten(iri).strip("<>")
+
+    def outgoing(self, iri: str) -> list[ox.Triple]:
+        return self._triples(ox.NamedNode(iri))
+
+    def incoming(self, iri: str) -> list[ox.Triple]:
+        return self._triples(None, None, ox.NamedNode(iri))
+
+    def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]:
+        return self._triples(node)
+
+    def text_of(self, document: str) -> str:
+        texts = self._triples(ox.NamedNode(document), ox.NamedNode(SOURCE_TEXT))
+        return texts[0].object.value if texts else ""
+
+    def description(self, iri: str) -> list[ox.Triple]:
+        """The concise bounded description: the resource's triples and those of its blank nodes."""
+        out, stack = [], self.outgoing(iri)
+        seen: set[ox.BlankNode] = set()
+        while stack:
+            t = stack.pop()
+            out.append(t)
+            if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                seen.add(t.object)
+                stack.extend(self.blank_triples(t.object))
+        return sorted(out, key=str)
+
+
+def _term(graph: Any, node: ox.NamedNode | ox.BlankNode | ox.Literal, page: str) -> Term:
     if isinstance(node, ox.NamedNode):
         target = site_path(node.value)
         if target:
@@ -173,7 +251,7 @@ def _term(graph: SiteGraph, node: ox.NamedNode | ox.BlankNode | ox.Literal, page
     if isinstance(node, ox.BlankNode):
         parts = [
             f"{shorten(t.predicate.value)} {t.object.value if isinstance(t.object, ox.Literal) else shorten(t.object.value)}"
-            for t in graph.blank.get(node.value, [])
+            for t in graph.blank_triples(node)
             if t.predicate.value != RDF_TYPE
         ]
         return Term("; ".join(sorted(parts)) or "(blank node)")
@@ -183,7 +261,7 @@ def _term(graph: SiteGraph, node: ox.NamedNode | ox.BlankNode | ox.Literal, page
     return Term(node.value, None, note)
 
 
-def _passage(graph: SiteGraph, passage: str, page: str) -> dict[str, Any]:
+def _passage(graph: Any, passage: str, page: str) -> dict[str, Any]:
     exact = prefix = suffix = ""
     source = ""
     for t in graph.description(passage):
@@ -196,7 +274,7 @@ def _passage(graph: SiteGraph, passage: str, page: str) -> dict[str, Any]:
             suffix = t.object.value
         elif name == "hasSource":
             source = t.object.value
-    text = graph.texts.get(source, "")
+    text = graph.text_of(source)
     index = text.find(prefix + exact + suffix)
     line = text.count("\n", 0, index + len(prefix)) + 1 if index >= 0 else None
     target = site_path(passage)
@@ -208,24 +286,24 @@ def _passage(graph: SiteGraph, passage: str, page: str) -> dict[str, Any]:
     }
 
 
-def build_page(graph: SiteGraph, iri: str, views: dict[str, list[tuple[str, str]]]) -> Page:
+def build_page(graph: SiteGraph | StoreGraph, iri: str, views: dict[str, list[tuple[str, str]]]) -> Page:
     """Gather what a resource's page shows."""
     path = site_path(iri) or ""
     page_file = path + ".html"
     page = Page(iri, path, graph.label(iri, "en"), graph.label(iri, "nl"))
-    for t in graph.by_subject.get(iri, []):
+    for t in graph.outgoing(iri):
         p = t.predicate.value
         if p == RDF_TYPE:
             page.types.append(_term(graph, t.object, page_file))
         elif p == COMMENT and isinstance(t.object, ox.Literal):
             page.comments.append((t.object.language or "", t.object.value))
-        elif p == "https://w3id.org/policykg/def#sourceText":
+        elif p == SOURCE_TEXT:
             continue
         else:
             page.outgoing.append((_term(graph, t.predicate, page_file), _term(graph, t.object, page_file)))
             if p == DERIVED and isinstance(t.object, ox.NamedNode):
                 page.passages.append(_passage(graph, t.object.value, page_file))
-    for t in graph.by_object.get(iri, []):
+    for t in graph.incoming(iri):
         if (
             isinstance(t.subject, ox.NamedNode)
             and t.predicate.value != "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
@@ -235,6 +313,9 @@ def build_page(graph: SiteGraph, iri: str, views: dict[str, list[tuple[str, str]
     page.comments.sort()
     page.outgoing.sort(key=lambda x: (x[0].text, x[1].text))
     page.incoming.sort(key=lambda x: (x[1].text, x[0].text))
+    if len(page.incoming) > SHOW_AT_MOST:
+        page.more_incoming = len(page.incoming) - SHOW_AT_MOST
+        page.incoming = page.incoming[:SHOW_AT_MOST]
     page.passages.sort(key=lambda x: (x["line"] or 0, x["exact"]))
     page.views = [(title, relative(page_file, f"views/{slug}.html")) for title, slug in views.get(iri, [])]
     return page
@@ -275,6 +356,9 @@ RESOURCE = _ENV.from_string(
 <tr><td>{% if s.href %}<a href="{{ s.href }}">{{ s.text }}</a>{% else %}{{ s.text }}{% endif %}</td><td>{% if p.href %}<a href="{{ p.href }}">{{ p.text }}</a>{% else %}{{ p.text }}{% endif %}</td></tr>
 {% endfor %}
 </table>
+{% if page.more_incoming %}<p>And {{ page.more_incoming }} more; ask for them all with the query
+<code>provenance/statements-about</code> (<code>policykg query provenance/statements-about --param resource=&lt;{{ page.iri }}&gt;</code>).</p>
+{% endif %}
 {% endif %}
 {% if page.views %}
 <h2>Views that show it</h2>
@@ -295,13 +379,32 @@ pre{background:#f6f6f6;padding:.6rem;overflow:auto}small{color:#666}.comment{col
 """
 
 
+def render_resource(
+    graph: SiteGraph | StoreGraph, iri: str, views: dict[str, list[tuple[str, str]]], *, has_views: bool
+) -> str:
+    """A resource's page, as HTML."""
+    page = build_page(graph, iri, views)
+    return RESOURCE.render(
+        page=page,
+        root="../" * page.path.count("/"),
+        name=page.path.rsplit("/", 1)[-1],
+        alternates=list(MEDIA_TYPES.items()),
+        has_views=has_views,
+    )
+
+
+def resource_data(triples: list[ox.Triple], ext: str) -> bytes:
+    """A resource's description in the syntax of a file extension (ttl, jsonld, nt)."""
+    fmt = SYNTAXES[ext]
+    return (
+        ox.serialize(triples, format=fmt, prefixes=RDF_PREFIXES if fmt is ox.RdfFormat.TURTLE else None)
+        or b""
+    )
+
+
 def _write_rdf(path_stem: Path, triples: list[ox.Triple]) -> None:
-    for ext, fmt in SYNTAXES.items():
-        target = path_stem.with_name(path_stem.name + "." + ext)
-        data = ox.serialize(
-            triples, format=fmt, prefixes=RDF_PREFIXES if fmt is ox.RdfFormat.TURTLE else None
-        )
-        target.write_bytes(data or b"")
+    for ext in SYNTAXES:
+        path_stem.with_name(path_stem.name + "." + ext).write_bytes(resource_data(triples, ext))
 
 
 def view_index(views_folder: Path | None, loaded: LoadedGraph) -> dict[str, list[tuple[str, str]]]:
@@ -317,13 +420,36 @@ def view_index(views_folder: Path | None, loaded: LoadedGraph) -> dict[str, list
     return shown
 
 
+SHOW_AT_MOST = 1000
+"""Rows a page shows of a long list (what refers to a resource, a query's results); it says how many
+more there are and how to get them all."""
+
+STATIC_PAGES_UPTO = 20_000
+"""Above this many resources, only documents and what they share get a written page (unless all pages
+are asked for); ``policykg serve`` renders the others on request."""
+
+
+def static_resources(loaded: LoadedGraph, subjects: list[str]) -> list[str]:
+    """The resources that are not part of one document: the documents themselves, and the institutions,
+    laws, themes and the like that documents share."""
+    documents = tuple(d + "/" for d in loaded.documents())
+    return [iri for iri in subjects if not iri.startswith(documents)]
+
+
 def write_site(
-    loaded: LoadedGraph, folder: Path, dist: Path | None = None, *, views_coming: bool = False
+    loaded: LoadedGraph,
+    folder: Path,
+    dist: Path | None = None,
+    *,
+    views_coming: bool = False,
+    all_pages: bool = False,
 ) -> list[Path]:
-    """Write the whole site into ``folder``; ``dist`` holds the dumps, views and analysis to include.
+    """Write the site into ``folder``; ``dist`` holds the dumps, views and analysis to include.
 
     With ``views_coming`` the pages link the views although ``dist/views`` is still being written; the
-    caller copies them in when they are done.
+    caller copies them in when they are done. Every resource gets a page when there are at most
+    :data:`STATIC_PAGES_UPTO` or ``all_pages`` is set; above that only the documents and the resources
+    they share do, and the parts of documents are rendered on request by ``policykg serve``.
     """
     graph = SiteGraph(loaded)
     folder.mkdir(parents=True, exist_ok=True)
@@ -333,22 +459,17 @@ def write_site(
     shown = view_index(views_folder, loaded)
     written = []
     subjects = sorted(s for s in graph.by_subject if site_path(s) and site_path(s) != "def")
-    for iri in progress(subjects, "resource pages"):
-        page = build_page(graph, iri, shown)
-        target = folder / (page.path + ".html")
+    static = (
+        subjects if all_pages or len(subjects) <= STATIC_PAGES_UPTO else static_resources(loaded, subjects)
+    )
+    for iri in progress(static, "resource pages"):
+        path = site_path(iri) or ""
+        target = folder / (path + ".html")
         target.parent.mkdir(parents=True, exist_ok=True)
-        depth = page.path.count("/")
         target.write_text(
-            RESOURCE.render(
-                page=page,
-                root="../" * depth,
-                name=page.path.rsplit("/", 1)[-1],
-                alternates=list(MEDIA_TYPES.items()),
-                has_views=views_folder is not None,
-            ),
-            encoding="utf-8",
+            render_resource(graph, iri, shown, has_views=views_folder is not None), encoding="utf-8"
         )
-        _write_rdf(folder / page.path, graph.description(iri))
+        _write_rdf(folder / path, graph.description(iri))
         written.append(target)
     written.append(write_ontology_page(loaded, graph, folder))
     written += write_gallery(loaded, folder)
@@ -357,7 +478,11 @@ def write_site(
         shutil.copytree(views_folder, folder / "views")
     if dist and (dist / "analysis").is_dir():
         shutil.copytree(dist / "analysis", folder / "analysis")
-    written.append(write_home(graph, folder, subjects, views_folder is not None, dist))
+    written.append(
+        write_home(
+            graph, folder, subjects, views_folder is not None, dist, on_request=len(subjects) - len(static)
+        )
+    )
     (folder / "404.html").write_text(NOT_FOUND, encoding="utf-8")
     return written
 
@@ -480,7 +605,7 @@ GALLERY = _ENV.from_string(
 {% if query.params %}<p>Parameters: {% for k, v in query.params.items() %}<code>{{ k }}</code> = <code>{{ v }}</code>{% if query.param_help.get(k) %} ({{ query.param_help[k] }}){% endif %} {% endfor %}</p>{% endif %}
 <p><a href="{{ root }}sparql.html?query={{ encoded }}">Open it in the query editor</a> · run it yourself: <code>policykg query {{ query.name }}</code></p>
 <pre>{{ query.text }}</pre>
-<h2>Current results ({{ rows|length }} row{{ "" if rows|length == 1 else "s" }})</h2>
+<h2>Current results ({{ total }} row{{ "" if total == 1 else "s" }}{% if total > rows|length %}, the first {{ rows|length }} shown{% endif %})</h2>
 <table><tr>{% for v in variables %}<th>{{ v }}</th>{% endfor %}</tr>
 {% for row in rows %}<tr>{% for cell in row %}<td>{% if cell.href %}<a href="{{ cell.href }}">{{ cell.text }}</a>{% else %}{{ cell.text }}{% endif %}</td>{% endfor %}</tr>
 {% endfor %}</table>
@@ -532,7 +657,11 @@ def write_gallery(loaded: LoadedGraph, folder: Path) -> list[Path]:
         by_category[query.category or "other"].append(query)
         page_file = f"queries/{query.name}.html"
         answer = engine.answer(prepare(query)[0])
-        rows = [[_cell(graph, row.get(v), page_file) for v in answer.variables] for row in answer.rows]
+        total = len(answer.rows)
+        rows = [
+            [_cell(graph, row.get(v), page_file) for v in answer.variables]
+            for row in answer.rows[:SHOW_AT_MOST]
+        ]
         target = folder / page_file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
@@ -543,6 +672,7 @@ def write_gallery(loaded: LoadedGraph, folder: Path) -> list[Path]:
                 encoded=urllib.parse.quote(query.text),
                 variables=answer.variables,
                 rows=rows if answer.kind == "select" else [[Term("yes" if answer.boolean else "no")]],
+                total=total if answer.kind == "select" else 1,
             ),
             encoding="utf-8",
         )
@@ -818,6 +948,10 @@ source it comes from. {{ triples }} triples.</p>
 {% if has_views %}<li><a href="views/index.html">Views</a>: interactive graphs and charts</li>{% endif %}
 {% if has_analysis %}<li><a href="analysis/report.html">Overlaps and dependencies</a>: the analysis report</li>{% endif %}
 </ul>
+{% if on_request %}<p>The pages of the {{ on_request }} parts of documents (sections, passages, priorities,
+interventions, budget rows) are rendered on request by <code>policykg serve</code>; for a static host,
+write them all with <code>policykg site --all-pages</code>.</p>
+{% endif %}
 {% for title, count, items, pages in classes %}
 <h2>{{ title }} ({{ count }})</h2>
 {% if pages %}<p>Listed on {{ pages|length }} pages: {% for href in pages %}<a href="{{ href }}">{{ loop.index }}</a> {% endfor %}</p>
@@ -844,7 +978,13 @@ LISTING = _ENV.from_string(
 
 
 def write_home(
-    graph: SiteGraph, folder: Path, subjects: list[str], has_views: bool, dist: Path | None
+    graph: SiteGraph,
+    folder: Path,
+    subjects: list[str],
+    has_views: bool,
+    dist: Path | None,
+    *,
+    on_request: int = 0,
 ) -> Path:
     """The home page: what the site holds, and every resource by class."""
     by_class: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -879,6 +1019,7 @@ def write_home(
             classes=classes,
             has_views=has_views,
             has_analysis=bool(dist and (dist / "analysis" / "report.html").exists()),
+            on_request=on_request,
         ),
         encoding="utf-8",
     )
