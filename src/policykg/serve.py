@@ -3,7 +3,9 @@
 
 - ``/id/…`` and ``/def`` answer 303 See Other to the page (``text/html``) or the data (``text/turtle``,
   ``application/ld+json``, ``application/n-triples``) by the Accept header, as in "Cool URIs for the
-  Semantic Web" (https://www.w3.org/TR/cooluris/#r303gendocument); the files themselves answer 200.
+  Semantic Web" (https://www.w3.org/TR/cooluris/#r303gendocument); the files themselves answer 200. A
+  large site leaves out the pages and data of the parts of documents (``site.STATIC_PAGES_UPTO``): they
+  are rendered here from the store on request.
 - ``/sparql`` takes GET and POST; SELECT and ASK answer as SPARQL results JSON, XML, CSV or TSV, CONSTRUCT
   and DESCRIBE as Turtle, N-Triples or JSON-LD. Updates, SERVICE and FROM are refused. Every query runs in
   a worker process that is stopped when it passes its time limit, so one slow query never holds up the

@@ -5,7 +5,9 @@ IRIs follow https://www.w3.org/TR/cooluris/: ``https://w3id.org/policykg/id/{pat
 is ``id/{path}.html`` and its data ``id/{path}.ttl``, ``.jsonld`` and ``.nt`` (linked with
 ``rel="alternate"``). ``policykg serve`` answers the IRI itself with a 303 to the right one by the Accept
 header; a static host serves the files as they are. Every link is relative, so the site works from any
-folder of any static host, and from the file system.
+folder of any static host, and from the file system. Above :data:`STATIC_PAGES_UPTO` resources only
+documents and what they share get written pages; ``policykg serve`` renders the rest from the store with
+:class:`StoreGraph` (``--all-pages`` writes them all).
 """
 
 from __future__ import annotations
