@@ -118,10 +118,17 @@ class LoadedGraph:
 def canonical_ntriples(store: ox.Store) -> bytes:
     """Every distinct triple of every graph in ``store`` as N-Triples lines, sorted, blank nodes labelled
     stably (see :func:`label_blank_nodes`)."""
-    lines: set[str] = set()
+    # kept as bytes, each line with its newline: only the lines with blank nodes are decoded, to be
+    # relabelled, so the whole graph is held once as lines and once as the result
+    lines: set[bytes] = set()
     for graph in [ox.DefaultGraph(), *store.named_graphs()]:
-        lines.update(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode().splitlines())
-    return "".join(line + "\n" for line in label_blank_nodes(lines)).encode()
+        lines.update(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines(keepends=True))
+    blank = {line for line in lines if b"_:" in line}
+    lines -= blank
+    relabelled = label_blank_nodes({line.decode().rstrip("\n") for line in blank})
+    lines.update(line.encode() + b"\n" for line in relabelled)
+    del blank, relabelled
+    return b"".join(sorted(lines))
 
 
 def _triple(line: str) -> tuple[str, str, str]:

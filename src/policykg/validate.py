@@ -425,6 +425,9 @@ class ShapesRun:
                 focus |= described
             data = ontology + data
             self.pending.append(self.pool.apply_async(_check_batch, (data, frozenset(focus))))
+        # no more batches: each worker exits once the queue is empty, giving back its memory while this
+        # process writes the graph
+        self.pool.close()
 
     def close(self) -> None:
         """Stop cutting batches and the workers, if any are left."""
