@@ -130,7 +130,33 @@ class Page:
     views: list[tuple[str, str]] = field(default_factory=list)
 
 
-class SiteGraph:
+class Described:
+    """What both graphs a page is built from share: a resource's concise bounded description
+    (https://www.w3.org/submissions/CBD/), from its triples and those of its blank nodes."""
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        raise NotImplementedError
+
+    def outgoing(self, iri: str) -> list[ox.Triple]:
+        raise NotImplementedError
+
+    def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]:
+        raise NotImplementedError
+
+    def description(self, iri: str) -> list[ox.Triple]:
+        """The resource's triples and, recursively, those of the blank nodes they point at, sorted."""
+        out, stack = [], list(self.outgoing(iri))
+        seen: set[ox.BlankNode] = set()
+        while stack:
+            t = stack.pop()
+            out.append(t)
+            if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                seen.add(t.object)
+                stack.extend(self.blank_triples(t.object))
+        return sorted(out, key=str)
+
+
+class SiteGraph(Described):
     """The loaded graph indexed for page writing: triples by subject and object, labels, line numbers."""
 
     def __init__(self, loaded: LoadedGraph) -> None:
@@ -178,20 +204,8 @@ class SiteGraph:
         """A document's full text, read from sources/."""
         return self.texts.get(document, "")
 
-    def description(self, iri: str) -> list[ox.Triple]:
-        """The concise bounded description: the resource's triples and those of its blank nodes."""
-        out, stack = [], list(self.by_subject.get(iri, []))
-        seen: set[str] = set()
-        while stack:
-            t = stack.pop()
-            out.append(t)
-            if isinstance(t.object, ox.BlankNode) and t.object.value not in seen:
-                seen.add(t.object.value)
-                stack.extend(self.blank.get(t.object.value, []))
-        return sorted(out, key=str)
 
-
-class StoreGraph:
+class StoreGraph(Described):
     """The same questions as :class:`SiteGraph` answered from a store, one resource at a time: what
     ``policykg serve`` renders a page from on request, whatever the size of the graph."""
 
@@ -228,20 +242,8 @@ class StoreGraph:
         texts = self._triples(ox.NamedNode(document), ox.NamedNode(SOURCE_TEXT))
         return texts[0].object.value if texts else ""
 
-    def description(self, iri: str) -> list[ox.Triple]:
-        """The concise bounded description: the resource's triples and those of its blank nodes."""
-        out, stack = [], self.outgoing(iri)
-        seen: set[ox.BlankNode] = set()
-        while stack:
-            t = stack.pop()
-            out.append(t)
-            if isinstance(t.object, ox.BlankNode) and t.object not in seen:
-                seen.add(t.object)
-                stack.extend(self.blank_triples(t.object))
-        return sorted(out, key=str)
 
-
-def _term(graph: Any, node: ox.NamedNode | ox.BlankNode | ox.Literal, page: str) -> Term:
+def _term(graph: Described, node: ox.NamedNode | ox.BlankNode | ox.Literal, page: str) -> Term:
     if isinstance(node, ox.NamedNode):
         target = site_path(node.value)
         if target:
@@ -263,7 +265,7 @@ def _term(graph: Any, node: ox.NamedNode | ox.BlankNode | ox.Literal, page: str)
     return Term(node.value, None, note)
 
 
-def _passage(graph: Any, passage: str, page: str) -> dict[str, Any]:
+def _passage(graph: Described, passage: str, page: str) -> dict[str, Any]:
     exact = prefix = suffix = ""
     source = ""
     for t in graph.description(passage):
@@ -413,13 +415,9 @@ def view_index(views_folder: Path | None, loaded: LoadedGraph) -> dict[str, list
     """Which views show each resource, when the views are there to link to."""
     if views_folder is None:
         return {}
-    from .views import define_views, project_view_data
+    from .views import define_views, project_view_data, view_members
 
-    shown: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for view in define_views(project_view_data(loaded)):
-        for node in view.nodes:
-            shown[node].append((view.title, view.slug))
-    return shown
+    return view_members(define_views(project_view_data(loaded)))
 
 
 SHOW_AT_MOST = 1000

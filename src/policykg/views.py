@@ -826,6 +826,15 @@ GROUPS = [
 ]
 
 
+def view_members(views: list[View]) -> dict[str, list[tuple[str, str]]]:
+    """Which views show each resource: their titles and file names."""
+    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for view in views:
+        for node in view.nodes:
+            members[node].append((view.title, view.slug))
+    return members
+
+
 def write_views(
     loaded: LoadedGraph, folder: Path, *, with_charts: bool = True, document: str | None = None
 ) -> list[Path]:
@@ -845,12 +854,8 @@ def write_views(
         path.write_text(render_view(view, data), encoding="utf-8")
         written.append(path)
     # which views show each resource, for pages rendered on request (policykg serve)
-    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for view in views:
-        for node in view.nodes:
-            members[node].append((view.title, view.slug))
     with (folder / "members.json").open("w", encoding="utf-8") as out:
-        json.dump(members, out, ensure_ascii=False, sort_keys=True)
+        json.dump(view_members(views), out, ensure_ascii=False, sort_keys=True)
     charts, tables = [], ""
     # the charts are per priority, labelled by name: they speak of one document at a time
     if with_charts and len(data.documents) == 1:
