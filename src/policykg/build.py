@@ -29,7 +29,7 @@ from .project import Project
 from .site import write_site
 from .stats import compute_stats
 from .validate import run_checks, start_shapes
-from .views import write_views
+from .views import View, ViewData, plan_views, write_views
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -214,10 +214,10 @@ def write_graph(loaded: LoadedGraph, folder: Path) -> list[Path]:
     return [turtle, ntriples, jsonld, context]
 
 
-def _write_views(loaded: LoadedGraph, folder: Path) -> None:
+def _write_views(loaded: LoadedGraph, folder: Path, planned: tuple[ViewData, list[View]]) -> None:
     """The views, in a worker process: a failure is one line on stderr and a non-zero exit."""
     try:
-        write_views(loaded, folder)
+        write_views(loaded, folder, planned=planned)
     except Exception as error:  # reported to the parent through the exit code
         print(f"policykg build: the views failed: {type(error).__name__}: {error}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -253,16 +253,21 @@ def build_project(
                 raise PolicyKGError(
                     f"the graph is invalid: {len(problems)} problem(s); dist/ was left as it was", problems
                 )
-            # The views and the site are independent: on two cores they are written side by side, the views
-            # in a forked process that inherits the loaded graph.
-            worker = None
+            # The views and the site are independent but for which views show each page: the views are
+            # planned once, then written in a forked process that inherits the plan and the loaded graph,
+            # side by side with the site on two cores.
+            worker, views = None, None
             if with_views:
+                planned = plan_views(loaded)
+                views = planned[1]
                 worker = multiprocessing.get_context("fork").Process(
-                    target=_write_views, args=(loaded, staged / "views")
+                    target=_write_views, args=(loaded, staged / "views", planned)
                 )
                 worker.start()
             if with_site:
-                files += write_site(loaded, staged / "site", staged, views_coming=with_views)[-1:]
+                files += write_site(loaded, staged / "site", staged, views_coming=with_views, views=views)[
+                    -1:
+                ]
             if worker is not None:
                 worker.join()
                 if worker.exitcode != 0:

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .library import list_queries
-from .load import SOURCES_GRAPH, LoadedGraph
+from .load import SOURCES_GRAPH, LoadedGraph, label_blank_nodes
 from .namespaces import ONTOLOGY_IRI, PREFIXES, RDF_PREFIXES, shorten
 from .progress import progress
 from .query import EmbeddedEngine, prepare
@@ -143,6 +143,10 @@ class Described:
     def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]:
         raise NotImplementedError
 
+    def subjects_with(self, predicate: str, value: str) -> list[str]:
+        """The IRIs that have ``value`` (an IRI) for ``predicate``, sorted."""
+        raise NotImplementedError
+
     def description(self, iri: str) -> list[ox.Triple]:
         """The resource's triples and, recursively, those of the blank nodes they point at, sorted."""
         out, stack = [], list(self.outgoing(iri))
@@ -200,6 +204,15 @@ class SiteGraph(Described):
         """The triples about a blank node."""
         return self.blank.get(node.value, [])
 
+    def subjects_with(self, predicate: str, value: str) -> list[str]:
+        return sorted(
+            {
+                t.subject.value
+                for t in self.by_object.get(value, [])
+                if t.predicate.value == predicate and isinstance(t.subject, ox.NamedNode)
+            }
+        )
+
     def text_of(self, document: str) -> str:
         """A document's full text, read from sources/."""
         return self.texts.get(document, "")
@@ -238,9 +251,35 @@ class StoreGraph(Described):
     def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]:
         return self._triples(node)
 
+    def subjects_with(self, predicate: str, value: str) -> list[str]:
+        return sorted(
+            {
+                q.subject.value
+                for q in self.store.quads_for_pattern(
+                    None, ox.NamedNode(predicate), ox.NamedNode(value), None
+                )
+                if isinstance(q.subject, ox.NamedNode)
+            }
+        )
+
+    def description(self, iri: str) -> list[ox.Triple]:
+        """As :meth:`Described.description`, with stable blank node labels (:func:`stable_blank_nodes`):
+        the parser's labels change from load to load."""
+        return stable_blank_nodes(super().description(iri))
+
     def text_of(self, document: str) -> str:
         texts = self._triples(ox.NamedNode(document), ox.NamedNode(SOURCE_TEXT))
         return texts[0].object.value if texts else ""
+
+
+def stable_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples sorted, their blank nodes labelled by what surrounds them, as in the dumps
+    (:func:`~policykg.load.label_blank_nodes`): the same triples give the same labels from load to load."""
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return sorted(triples, key=str)
+    lines = label_blank_nodes({str(t) + " ." for t in triples})
+    parsed = ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)
+    return sorted((q.triple for q in parsed), key=str)
 
 
 def _term(graph: Described, node: ox.NamedNode | ox.BlankNode | ox.Literal, page: str) -> Term:
@@ -411,12 +450,21 @@ def _write_rdf(path_stem: Path, triples: list[ox.Triple]) -> None:
         path_stem.with_name(path_stem.name + "." + ext).write_bytes(resource_data(triples, ext))
 
 
-def view_index(views_folder: Path | None, loaded: LoadedGraph) -> dict[str, list[tuple[str, str]]]:
-    """Which views show each resource, when the views are there to link to."""
+def view_index(
+    views_folder: Path | None, loaded: LoadedGraph, views: list[Any] | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """Which views show each resource, when the views are there to link to: from the views' definitions
+    when the caller has them, else from the ``members.json`` written views have, else defined anew."""
     if views_folder is None:
         return {}
     from .views import define_views, project_view_data, view_members
 
+    if views is not None:
+        return view_members(views)
+    members = views_folder / "members.json"
+    if members.is_file():
+        saved = json.loads(members.read_text(encoding="utf-8"))
+        return {iri: [(title, slug) for title, slug in shown] for iri, shown in saved.items()}
     return view_members(define_views(project_view_data(loaded)))
 
 
@@ -436,6 +484,13 @@ def static_resources(loaded: LoadedGraph, subjects: list[str]) -> list[str]:
     return [iri for iri in subjects if not iri.startswith(documents)]
 
 
+def site_subjects(loaded: LoadedGraph) -> list[str]:
+    """The IRIs the graph describes that have a page of their own in the site (the ontology's terms share
+    ``def.html``), sorted."""
+    rows = loaded.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
+    return sorted(iri for row in rows if (path := site_path(iri := row["s"].value)) and path != "def")
+
+
 def write_site(
     loaded: LoadedGraph,
     folder: Path,
@@ -443,25 +498,27 @@ def write_site(
     *,
     views_coming: bool = False,
     all_pages: bool = False,
+    views: list[Any] | None = None,
 ) -> list[Path]:
     """Write the site into ``folder``; ``dist`` holds the dumps, views and analysis to include.
 
-    With ``views_coming`` the pages link the views although ``dist/views`` is still being written; the
-    caller copies them in when they are done. Every resource gets a page when there are at most
-    :data:`STATIC_PAGES_UPTO` or ``all_pages`` is set; above that only the documents and the resources
-    they share do, and the parts of documents are rendered on request by ``policykg serve``.
+    With ``views_coming`` the pages link the views although ``dist/views`` is still being written (the
+    caller passes their definitions as ``views`` and copies them in when they are done). Every resource
+    gets a page when there are at most :data:`STATIC_PAGES_UPTO` or ``all_pages`` is set, written from
+    an index of the whole graph in memory; above that only the documents and the resources they share do,
+    written from the store one resource at a time, as ``policykg serve`` renders the parts of documents
+    on request.
     """
-    graph = SiteGraph(loaded)
+    subjects = site_subjects(loaded)
+    every_page = all_pages or len(subjects) <= STATIC_PAGES_UPTO
+    graph: SiteGraph | StoreGraph = SiteGraph(loaded) if every_page else StoreGraph(loaded.store)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "site.css").write_text(CSS, encoding="utf-8")
     views_ready = bool(dist and (dist / "views" / "index.html").exists())
     views_folder = dist / "views" if dist and (views_ready or views_coming) else None
-    shown = view_index(views_folder, loaded)
+    shown = view_index(views_folder, loaded, views)
     written = []
-    subjects = sorted(s for s in graph.by_subject if site_path(s) and site_path(s) != "def")
-    static = (
-        subjects if all_pages or len(subjects) <= STATIC_PAGES_UPTO else static_resources(loaded, subjects)
-    )
+    static = subjects if every_page else static_resources(loaded, subjects)
     for iri in progress(static, "resource pages"):
         path = site_path(iri) or ""
         target = folder / (path + ".html")
@@ -471,16 +528,24 @@ def write_site(
         )
         _write_rdf(folder / path, graph.description(iri))
         written.append(target)
-    written.append(write_ontology_page(loaded, graph, folder))
-    written += write_gallery(loaded, folder)
-    written += write_downloads(loaded, graph, folder, dist, subjects)
+    written.append(write_ontology_page(graph, folder))
+    written += write_gallery(loaded, graph, folder)
+    triples = len(loaded)
+    written += write_downloads(loaded, folder, dist, subjects, triples)
     if views_folder is not None and views_ready:
         shutil.copytree(views_folder, folder / "views")
     if dist and (dist / "analysis").is_dir():
         shutil.copytree(dist / "analysis", folder / "analysis")
     written.append(
         write_home(
-            graph, folder, subjects, views_folder is not None, dist, on_request=len(subjects) - len(static)
+            loaded,
+            graph,
+            folder,
+            subjects,
+            views_folder is not None,
+            dist,
+            triples=triples,
+            on_request=len(subjects) - len(static),
         )
     )
     (folder / "404.html").write_text(NOT_FOUND, encoding="utf-8")
@@ -521,16 +586,9 @@ ONTOLOGY = _ENV.from_string(
 )
 
 
-def write_ontology_page(loaded: LoadedGraph, graph: SiteGraph, folder: Path) -> Path:
+def write_ontology_page(graph: SiteGraph | StoreGraph, folder: Path) -> Path:
     """The ontology's documentation at ``def.html`` (one anchor per term), and its data beside it."""
-    defined = "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"
-    terms = sorted(
-        {
-            t.subject.value
-            for t in graph.triples
-            if t.predicate.value == defined and t.object.value == ONTOLOGY_IRI
-        }
-    )
+    terms = graph.subjects_with("http://www.w3.org/2000/01/rdf-schema#isDefinedBy", ONTOLOGY_IRI)
     kinds = {
         "Classes": "http://www.w3.org/2002/07/owl#Class",
         "Object properties": "http://www.w3.org/2002/07/owl#ObjectProperty",
@@ -545,11 +603,12 @@ def write_ontology_page(loaded: LoadedGraph, graph: SiteGraph, folder: Path) -> 
     }
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in [*kinds, "Individuals"]}
     for iri in terms:
-        types = {t.object.value for t in graph.by_subject[iri] if t.predicate.value == RDF_TYPE}
+        about = graph.outgoing(iri)
+        types = {t.object.value for t in about if t.predicate.value == RDF_TYPE}
         section = next((name for name, kind in kinds.items() if kind in types), "Individuals")
         rows: dict[str, list[Term]] = defaultdict(list)
         comments = []
-        for t in graph.by_subject[iri]:
+        for t in about:
             if t.predicate.value in shown:
                 rows[shown[t.predicate.value]].append(_term(graph, t.object, "def.html"))
             elif t.predicate.value == COMMENT:
@@ -563,7 +622,7 @@ def write_ontology_page(loaded: LoadedGraph, graph: SiteGraph, folder: Path) -> 
                 "rows": [(k, sorted(v, key=lambda x: x.text)) for k, v in sorted(rows.items())],
             }
         )
-    ontology_triples = [t for t in graph.triples if t.subject.value == ONTOLOGY_IRI]
+    ontology_triples = graph.outgoing(ONTOLOGY_IRI)
     descriptions = sorted(
         (t.object.language or "", t.object.value)
         for t in ontology_triples
@@ -575,7 +634,9 @@ def write_ontology_page(loaded: LoadedGraph, graph: SiteGraph, folder: Path) -> 
     target = folder / "def.html"
     target.write_text(
         ONTOLOGY.render(
-            title=graph.label(ONTOLOGY_IRI) if graph.labels.get(ONTOLOGY_IRI) else "The policykg ontology",
+            title=graph.label(ONTOLOGY_IRI)
+            if any(t.predicate.value == LABEL for t in ontology_triples)
+            else "The policykg ontology",
             iri=ONTOLOGY_IRI,
             namespace=ONTOLOGY_IRI + "#",
             version=version,
@@ -585,10 +646,11 @@ def write_ontology_page(loaded: LoadedGraph, graph: SiteGraph, folder: Path) -> 
         ),
         encoding="utf-8",
     )
-    closure: list[ox.Triple] = []
+    closure: set[ox.Triple] = set()
     for iri in [ONTOLOGY_IRI, *terms]:
-        closure += graph.description(iri)
-    _write_rdf(folder / "def", sorted(set(closure), key=str))
+        # each term's own blank nodes, labelled once over the whole closure so that no two share a label
+        closure.update(Described.description(graph, iri))
+    _write_rdf(folder / "def", stable_blank_nodes(list(closure)))
     return target
 
 
@@ -623,7 +685,7 @@ them in the <a href="{{ root }}sparql.html">query editor</a> (served by <code>po
 )
 
 
-def _cell(graph: SiteGraph, term: dict[str, str] | None, page: str) -> Term:
+def _cell(graph: Described, term: dict[str, str] | None, page: str) -> Term:
     if term is None:
         return Term("")
     if term["type"] == "uri":
@@ -636,19 +698,10 @@ def _cell(graph: SiteGraph, term: dict[str, str] | None, page: str) -> Term:
     return Term(term["value"])
 
 
-def write_gallery(loaded: LoadedGraph, folder: Path) -> list[Path]:
+def write_gallery(loaded: LoadedGraph, graph: SiteGraph | StoreGraph, folder: Path) -> list[Path]:
     """A page per query of the library with its current results, an index by category, and the editor."""
     import urllib.parse
 
-    graph = SiteGraph.__new__(SiteGraph)
-    graph.labels = defaultdict(dict)
-    for t in loaded.triples():
-        if (
-            t.predicate.value == LABEL
-            and isinstance(t.object, ox.Literal)
-            and isinstance(t.subject, ox.NamedNode)
-        ):
-            graph.labels[t.subject.value][t.object.language or ""] = t.object.value
     engine = EmbeddedEngine(loaded.store)
     queries = list_queries(loaded.project.queries_dir)
     written = []
@@ -805,15 +858,21 @@ def release_date() -> str:
     return moment.date().isoformat()
 
 
-def describe_dataset(graph: SiteGraph, dumps: list[dict[str, Any]], examples: list[str]) -> str:
-    """The dataset's description in Turtle: VoID (https://www.w3.org/TR/void/) and DCAT-AP 3.0
-    (https://semiceu.github.io/DCAT-AP/releases/3.0.0/)."""
-    classes = {t.object.value for t in graph.triples if t.predicate.value == RDF_TYPE}
-    entities = {
-        t.subject.value
-        for t in graph.triples
-        if isinstance(t.subject, ox.NamedNode) and site_path(t.subject.value)
+def count_dataset(loaded: LoadedGraph) -> dict[str, int]:
+    """The dataset's size as VoID counts it (https://www.w3.org/TR/void/#statistics): distinct triples,
+    classes used, and entities (the IRIs described that have a page in the site)."""
+    classes = loaded.select("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
+    entities = loaded.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
+    return {
+        "triples": len(loaded),
+        "classes": int(classes[0]["n"]),
+        "entities": sum(1 for row in entities if site_path(row["s"].value)),
     }
+
+
+def describe_dataset(counts: dict[str, int], dumps: list[dict[str, Any]], examples: list[str]) -> str:
+    """The dataset's description in Turtle: VoID (https://www.w3.org/TR/void/) and DCAT-AP 3.0
+    (https://semiceu.github.io/DCAT-AP/releases/3.0.0/); ``counts`` as :func:`count_dataset` gives them."""
     modified = release_date()
     lines = [
         "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
@@ -835,9 +894,9 @@ def describe_dataset(graph: SiteGraph, dumps: list[dict[str, Any]], examples: li
         f'    dcat:version "{__version__}" ;',
         f"    dcat:landingPage <{BASE}> ;",
         '    dcat:keyword "digitalisering"@nl, "digitalisation"@en, "beleid"@nl, "policy"@en ;',
-        f"    void:triples {len(graph.triples)} ;",
-        f"    void:classes {len(classes)} ;",
-        f"    void:entities {len(entities)} ;",
+        f"    void:triples {counts['triples']} ;",
+        f"    void:classes {counts['classes']} ;",
+        f"    void:entities {counts['entities']} ;",
         f'    void:uriSpace "{PREFIXES["id"]}" ;',
         f"    void:vocabulary <{ONTOLOGY_IRI}> ;",
         f"    void:sparqlEndpoint <{ENDPOINT}> ;",
@@ -893,7 +952,7 @@ def describe_dataset(graph: SiteGraph, dumps: list[dict[str, Any]], examples: li
 
 
 def write_downloads(
-    loaded: LoadedGraph, graph: SiteGraph, folder: Path, dist: Path | None, subjects: list[str]
+    loaded: LoadedGraph, folder: Path, dist: Path | None, subjects: list[str], triples: int
 ) -> list[Path]:
     """The dumps, their listing with media types and sizes, and the VoID and DCAT description."""
     target = folder / "downloads"
@@ -906,7 +965,7 @@ def write_downloads(
         if source and source.exists():
             shutil.copyfile(source, target / name)
         else:
-            (target / name).write_bytes(ox.serialize(graph.triples, format=SYNTAXES[ext]) or b"")
+            (target / name).write_bytes(ox.serialize(loaded.triples(), format=SYNTAXES[ext]) or b"")
         data = (target / name).read_bytes()
         dumps.append(
             {
@@ -924,10 +983,10 @@ def write_downloads(
         for s in ("https://w3id.org/policykg/id/institution/ncsc", "https://w3id.org/policykg/id/law/dsa")
         if s in subjects
     ]
-    description = describe_dataset(graph, dumps, priorities + examples)
+    description = describe_dataset(count_dataset(loaded), dumps, priorities + examples)
     (target / "void.ttl").write_text(description, encoding="utf-8")
     index = target / "index.html"
-    index.write_text(DOWNLOADS.render(dumps=dumps, triples=len(graph.triples)), encoding="utf-8")
+    index.write_text(DOWNLOADS.render(dumps=dumps, triples=triples), encoding="utf-8")
     return [index, target / "void.ttl"]
 
 
@@ -978,22 +1037,30 @@ LISTING = _ENV.from_string(
 
 
 def write_home(
-    graph: SiteGraph,
+    loaded: LoadedGraph,
+    graph: Described,
     folder: Path,
     subjects: list[str],
     has_views: bool,
     dist: Path | None,
     *,
+    triples: int,
     on_request: int = 0,
 ) -> Path:
-    """The home page: what the site holds, and every resource by class."""
+    """The home page: what the site holds, and every resource by class (on pages of their own where a
+    class has many)."""
+    pages = {iri: site_path(iri) for iri in subjects}
     by_class: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for iri in subjects:
-        for t in graph.by_subject[iri]:
-            if t.predicate.value == RDF_TYPE and t.object.value.startswith(PREFIXES["pkg"]):
-                by_class[graph.label(t.object.value) + "|" + t.object.value].append(
-                    (site_path(iri) + ".html", graph.label(iri))
-                )
+    rows = loaded.query(
+        f"SELECT DISTINCT ?s ?type WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?type), '{PREFIXES['pkg']}')) }}"
+    )
+    class_labels: dict[str, str] = {}
+    for row in rows:
+        iri, kind = row["s"].value, row["type"].value
+        if iri in pages:
+            if kind not in class_labels:
+                class_labels[kind] = graph.label(kind) + "|" + kind
+            by_class[class_labels[kind]].append((f"{pages[iri]}.html", graph.label(iri)))
     classes = []
     for key, items in sorted(by_class.items()):
         title, iri = key.split("|", 1)
@@ -1015,7 +1082,7 @@ def write_home(
     target = folder / "index.html"
     target.write_text(
         HOME.render(
-            triples=len(graph.triples),
+            triples=triples,
             classes=classes,
             has_views=has_views,
             has_analysis=bool(dist and (dist / "analysis" / "report.html").exists()),

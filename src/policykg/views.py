@@ -835,16 +835,26 @@ def view_members(views: list[View]) -> dict[str, list[tuple[str, str]]]:
     return members
 
 
-def write_views(
-    loaded: LoadedGraph, folder: Path, *, with_charts: bool = True, document: str | None = None
-) -> list[Path]:
-    """Write every view, the assets and the index (with the charts) into ``folder``; with ``document``,
-    the views of that document only (its priorities, its interventions and the shared resources they
-    touch)."""
+def plan_views(loaded: LoadedGraph, document: str | None = None) -> tuple[ViewData, list[View]]:
+    """The data the views draw and their definitions; with ``document``, that document's only."""
     data = project_view_data(loaded)
     if document is not None:
         data = limit_view_data(data, loaded, loaded.require_document(document))
-    views = define_views(data)
+    return data, define_views(data)
+
+
+def write_views(
+    loaded: LoadedGraph,
+    folder: Path,
+    *,
+    with_charts: bool = True,
+    document: str | None = None,
+    planned: tuple[ViewData, list[View]] | None = None,
+) -> list[Path]:
+    """Write every view, the assets and the index (with the charts) into ``folder``; with ``document``,
+    the views of that document only (its priorities, its interventions and the shared resources they
+    touch). ``planned`` is what :func:`plan_views` returned, when the caller has it already."""
+    data, views = planned or plan_views(loaded, document)
     folder.mkdir(parents=True, exist_ok=True)
     copy_assets(folder)
     (folder / "lib" / "index.css").write_text(INDEX_CSS, encoding="utf-8")
