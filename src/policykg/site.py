@@ -222,8 +222,12 @@ class StoreGraph(Described):
     """The same questions as :class:`SiteGraph` answered from a store, one resource at a time: what
     ``policykg serve`` renders a page from on request, whatever the size of the graph."""
 
+    LABELS_KEPT = 200_000
+    """Labels remembered: a page looks up the label of everything it links, and many pages link the same."""
+
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+        self._labels: dict[str, dict[str, str]] = {}
 
     def _triples(self, subject: Any = None, predicate: Any = None, value: Any = None) -> list[ox.Triple]:
         return sorted(
@@ -235,11 +239,18 @@ class StoreGraph(Described):
         return next(iter(self.store.quads_for_pattern(ox.NamedNode(iri), None, None, None)), None) is not None
 
     def label(self, iri: str, lang: str = "en") -> str:
-        labels = {
-            t.object.language or "": t.object.value
-            for t in self._triples(ox.NamedNode(iri), ox.NamedNode(LABEL))
-            if isinstance(t.object, ox.Literal)
-        }
+        labels = self._labels.get(iri)
+        if labels is None:
+            # as SiteGraph reads them: of two labels in one language, the last in N-Triples order
+            found = sorted(
+                (str(q.object), q.object)
+                for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(LABEL), None, None)
+                if isinstance(q.object, ox.Literal)
+            )
+            labels = {value.language or "": value.value for _, value in found}
+            if len(self._labels) >= self.LABELS_KEPT:
+                self._labels.clear()
+            self._labels[iri] = labels
         return labels.get(lang) or labels.get("en") or labels.get("nl") or shorten(iri).strip("<>")
 
     def outgoing(self, iri: str) -> list[ox.Triple]:
@@ -304,6 +315,11 @@ def _term(graph: Described, node: ox.NamedNode | ox.BlankNode | ox.Literal, page
     return Term(node.value, None, note)
 
 
+def _text(graph: Described, node: ox.NamedNode) -> str:
+    """The text of an IRI's link, as :func:`_term` writes it."""
+    return graph.label(node.value) if site_path(node.value) else shorten(node.value).strip("<>")
+
+
 def _passage(graph: Described, passage: str, page: str) -> dict[str, Any]:
     exact = prefix = suffix = ""
     source = ""
@@ -346,19 +362,24 @@ def build_page(graph: SiteGraph | StoreGraph, iri: str, views: dict[str, list[tu
             page.outgoing.append((_term(graph, t.predicate, page_file), _term(graph, t.object, page_file)))
             if p == DERIVED and isinstance(t.object, ox.NamedNode):
                 page.passages.append(_passage(graph, t.object.value, page_file))
-    for t in graph.incoming(iri):
-        if (
-            isinstance(t.subject, ox.NamedNode)
-            and t.predicate.value != "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
-        ) or isinstance(t.subject, ox.NamedNode):
-            page.incoming.append((_term(graph, t.subject, page_file), _term(graph, t.predicate, page_file)))
+    # ordered by property and resource, by the text their links show; only the first SHOW_AT_MOST
+    # become links, as a shared resource can be referred to by hundreds of thousands
+    incoming = sorted(
+        (
+            (_text(graph, t.predicate), _text(graph, t.subject), t)
+            for t in graph.incoming(iri)
+            if isinstance(t.subject, ox.NamedNode)
+        ),
+        key=lambda x: (x[0], x[1]),
+    )
+    page.incoming = [
+        (_term(graph, t.subject, page_file), _term(graph, t.predicate, page_file))
+        for _, _, t in incoming[:SHOW_AT_MOST]
+    ]
+    page.more_incoming = max(0, len(incoming) - SHOW_AT_MOST)
     page.types.sort(key=lambda x: x.text)
     page.comments.sort()
     page.outgoing.sort(key=lambda x: (x[0].text, x[1].text))
-    page.incoming.sort(key=lambda x: (x[1].text, x[0].text))
-    if len(page.incoming) > SHOW_AT_MOST:
-        page.more_incoming = len(page.incoming) - SHOW_AT_MOST
-        page.incoming = page.incoming[:SHOW_AT_MOST]
     page.passages.sort(key=lambda x: (x["line"] or 0, x["exact"]))
     page.views = [(title, relative(page_file, f"views/{slug}.html")) for title, slug in views.get(iri, [])]
     return page
@@ -530,8 +551,8 @@ def write_site(
         written.append(target)
     written.append(write_ontology_page(graph, folder))
     written += write_gallery(loaded, graph, folder)
-    triples = len(loaded)
-    written += write_downloads(loaded, folder, dist, subjects, triples)
+    counts = count_dataset(loaded)
+    written += write_downloads(loaded, folder, dist, subjects, counts)
     if views_folder is not None and views_ready:
         shutil.copytree(views_folder, folder / "views")
     if dist and (dist / "analysis").is_dir():
@@ -544,7 +565,7 @@ def write_site(
             subjects,
             views_folder is not None,
             dist,
-            triples=triples,
+            triples=counts["triples"],
             on_request=len(subjects) - len(static),
         )
     )
@@ -952,7 +973,7 @@ def describe_dataset(counts: dict[str, int], dumps: list[dict[str, Any]], exampl
 
 
 def write_downloads(
-    loaded: LoadedGraph, folder: Path, dist: Path | None, subjects: list[str], triples: int
+    loaded: LoadedGraph, folder: Path, dist: Path | None, subjects: list[str], counts: dict[str, int]
 ) -> list[Path]:
     """The dumps, their listing with media types and sizes, and the VoID and DCAT description."""
     target = folder / "downloads"
@@ -983,10 +1004,10 @@ def write_downloads(
         for s in ("https://w3id.org/policykg/id/institution/ncsc", "https://w3id.org/policykg/id/law/dsa")
         if s in subjects
     ]
-    description = describe_dataset(count_dataset(loaded), dumps, priorities + examples)
+    description = describe_dataset(counts, dumps, priorities + examples)
     (target / "void.ttl").write_text(description, encoding="utf-8")
     index = target / "index.html"
-    index.write_text(DOWNLOADS.render(dumps=dumps, triples=triples), encoding="utf-8")
+    index.write_text(DOWNLOADS.render(dumps=dumps, triples=counts["triples"]), encoding="utf-8")
     return [index, target / "void.ttl"]
 
 
