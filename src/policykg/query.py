@@ -75,6 +75,27 @@ class Answer:
         return {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
 
 
+def binding(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, str]:
+    """A term as a binding of SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/).
+
+    >>> binding(ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    {'type': 'literal', 'value': '3', 'datatype': 'http://www.w3.org/2001/XMLSchema#integer'}
+    >>> binding(ox.Literal("wet", language="nl")), binding(ox.NamedNode("http://e/x"))
+    ({'type': 'literal', 'value': 'wet', 'xml:lang': 'nl'}, {'type': 'uri', 'value': 'http://e/x'})
+    """
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+        return {"type": "literal", "value": term.value}
+    return {"type": "triple", "value": str(term)}
+
+
 class Engine(Protocol):
     """Something that runs SPARQL: the embedded store or a remote endpoint."""
 
@@ -142,6 +163,20 @@ class EmbeddedEngine:
             lines = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
             return Answer("graph", triples=lines)
         return Answer.from_json(json.loads(result.serialize(format=ox.QueryResultsFormat.JSON)))
+
+    def answer_first(self, sparql: str, rows: int) -> tuple[Answer, int]:
+        """The first ``rows`` rows of a SELECT answer and how many rows it has; other answers whole.
+        Only the rows kept are turned into Python objects, so a long answer costs little memory."""
+        result = self._run(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            answer = self.answer(sparql)
+            return answer, len(answer.rows)
+        names = [v.value for v in result.variables]
+        kept, total = [], 0
+        for total, solution in enumerate(result, start=1):
+            if total <= rows:
+                kept.append({n: binding(solution[n]) for n in names if solution[n] is not None})
+        return Answer("select", names, kept), total
 
     def serialize(self, sparql: str, fmt: str) -> bytes:
         result = self._run(sparql)

@@ -730,12 +730,8 @@ def write_gallery(loaded: LoadedGraph, graph: SiteGraph | StoreGraph, folder: Pa
     for query in queries:
         by_category[query.category or "other"].append(query)
         page_file = f"queries/{query.name}.html"
-        answer = engine.answer(prepare(query)[0])
-        total = len(answer.rows)
-        rows = [
-            [_cell(graph, row.get(v), page_file) for v in answer.variables]
-            for row in answer.rows[:SHOW_AT_MOST]
-        ]
+        answer, total = engine.answer_first(prepare(query)[0], SHOW_AT_MOST)
+        rows = [[_cell(graph, row.get(v), page_file) for v in answer.variables] for row in answer.rows]
         target = folder / page_file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
