@@ -113,3 +113,23 @@ def test_updates_are_refused(tmp_path) -> None:
     query.write_text("DELETE WHERE { ?s ?p ?o }")
     result = run_cli("query", str(query), root=ROOT)
     assert result.returncode == 2 and "updates are refused" in result.stderr
+
+
+def test_first_rows_are_the_answers_own_rows_and_count_them_all(loaded) -> None:
+    """The gallery keeps only the rows it shows: they are the first rows of the whole answer, bound as the
+    SPARQL results JSON binds them, and the count is the whole answer's."""
+    from policykg.library import list_queries
+    from policykg.query import EmbeddedEngine, prepare
+
+    engine = EmbeddedEngine(loaded.store)
+    compared = 0
+    for query in list_queries(loaded.project.queries_dir):
+        sparql = prepare(query)[0]
+        whole = engine.answer(sparql)
+        first, total = engine.answer_first(sparql, 3)
+        assert first.kind == whole.kind and first.variables == whole.variables, query.name
+        if whole.kind == "select":
+            assert total == len(whole.rows), query.name
+            assert first.rows == whole.rows[:3], query.name
+            compared += bool(whole.rows)
+    assert compared >= 30

@@ -303,16 +303,46 @@ def _term(graph: Described, node: ox.NamedNode | ox.BlankNode | ox.Literal, page
             )
         return Term(shorten(node.value).strip("<>"), None, "", external=node.value)
     if isinstance(node, ox.BlankNode):
-        parts = [
-            f"{shorten(t.predicate.value)} {t.object.value if isinstance(t.object, ox.Literal) else shorten(t.object.value)}"
-            for t in graph.blank_triples(node)
-            if t.predicate.value != RDF_TYPE
-        ]
-        return Term("; ".join(sorted(parts)) or "(blank node)")
+        return Term(_blank_text(graph, node))
     note = f"@{node.language}" if node.language else ""
     if not node.language and node.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
         note = shorten(node.datatype.value)
     return Term(node.value, None, note)
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _blank_text(graph: Described, node: ox.BlankNode, depth: int = 0) -> str:
+    """What a blank node says, in words rather than by its label, which is arbitrary: its properties and
+    values, a list as its members in parentheses, nested blank nodes in brackets."""
+    triples = graph.blank_triples(node)
+    members: list[str] = []
+    cell: ox.BlankNode | None = node
+    while cell is not None and len(members) < 100:
+        first = [t.object for t in graph.blank_triples(cell) if t.predicate.value == RDF + "first"]
+        rest = [t.object for t in graph.blank_triples(cell) if t.predicate.value == RDF + "rest"]
+        if len(first) != 1 or len(rest) != 1:
+            break
+        members.append(_value_text(graph, first[0], depth))
+        cell = rest[0] if isinstance(rest[0], ox.BlankNode) else None
+        if cell is None and rest[0] == ox.NamedNode(RDF + "nil"):
+            return "(" + ", ".join(members) + ")"
+    parts = [
+        f"{shorten(t.predicate.value)} {_value_text(graph, t.object, depth)}"
+        for t in triples
+        if t.predicate.value != RDF_TYPE
+    ]
+    return "; ".join(sorted(parts)) or "(blank node)"
+
+
+def _value_text(graph: Described, value: ox.NamedNode | ox.BlankNode | ox.Literal, depth: int) -> str:
+    if isinstance(value, ox.Literal):
+        return value.value
+    if isinstance(value, ox.BlankNode):
+        text = _blank_text(graph, value, depth + 1) if depth < 4 else "…"
+        return text if text.startswith("(") else "[" + text + "]"
+    return shorten(value.value)
 
 
 def _text(graph: Described, node: ox.NamedNode) -> str:
