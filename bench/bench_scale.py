@@ -181,8 +181,10 @@ def fastest(args: list[str], limit: float, repeat: int) -> dict:
     """The fastest of ``repeat`` runs of a step (see :func:`measure`), with how many were made."""
     runs = [measure(args, limit) for _ in range(repeat)]
     done = [r for r in runs if "seconds" in r]
-    best = min(done, key=lambda r: r["seconds"]) if len(done) == len(runs) else runs[-1]
-    if repeat == 1 or len(done) < len(runs):
+    if len(done) < len(runs):  # a run that failed or ran out of time is what is reported
+        return next(r for r in runs if "seconds" not in r)
+    best = min(done, key=lambda r: r["seconds"])
+    if repeat == 1:
         return best
     return best | {"runs": [r["seconds"] for r in done], "peak_mib": max(r["peak_mib"] for r in runs)}
 

@@ -216,3 +216,32 @@ def test_a_large_site_is_written_from_the_store_as_the_whole_graph_would_write_i
         if path != Path("index.html"):
             assert written == (tmp_path / "whole" / path).read_bytes(), path
     assert b"_:" in (tmp_path / "part" / "def.nt").read_bytes()
+    assert "owl:unionOf (pkg:Intervention, pkg:Priority)" in (tmp_path / "part" / "def.html").read_text()
+
+
+def test_both_graphs_describe_every_resource_alike(loaded) -> None:
+    """A resource's data is the same whether it is read from the whole graph in memory or from the store,
+    blank nodes included; and a blank node's page text says what it says, a list as its members."""
+    from policykg.site import SiteGraph, StoreGraph, site_path
+
+    whole, store = SiteGraph(loaded), StoreGraph(loaded.store)
+    subjects = [s for s in whole.by_subject if site_path(s)]
+    with_blank = 0
+    for iri in subjects:
+        assert whole.description(iri) == store.description(iri), iri
+        with_blank += any(isinstance(t.object, ox.BlankNode) for t in whole.outgoing(iri))
+    assert len(subjects) > 400 and with_blank > 50
+
+
+def test_site_reads_which_views_show_a_resource_from_written_views(loaded, tmp_path: Path) -> None:
+    from policykg.site import view_index
+    from policykg.views import plan_views, view_members, write_views
+
+    planned = plan_views(loaded)
+    write_views(loaded, tmp_path / "views", with_charts=False, planned=planned)
+    expected = view_members(planned[1])
+    assert expected and view_index(tmp_path / "views", loaded) == expected
+    (tmp_path / "views" / "members.json").write_text("{not json", encoding="utf-8")
+    assert view_index(tmp_path / "views", loaded) == expected  # defined anew
+    with pytest.raises(ValueError):
+        write_views(loaded, tmp_path / "again", planned=planned, document="https://w3id.org/policykg/id/x")

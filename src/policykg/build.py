@@ -258,7 +258,12 @@ def build_project(
             # side by side with the site on two cores.
             worker, views = None, None
             if with_views:
-                planned = plan_views(loaded)
+                try:
+                    planned = plan_views(loaded)
+                except Exception as error:  # reported as the views' failure, like one in the worker
+                    raise PolicyKGError(
+                        f"planning the views failed ({type(error).__name__}: {error}); dist/ was left as it was"
+                    ) from None
                 views = planned[1]
                 worker = multiprocessing.get_context("fork").Process(
                     target=_write_views, args=(loaded, staged / "views", planned)

@@ -158,19 +158,21 @@ class EmbeddedEngine:
             raise syntax_error(self.where, error, self.prologue_lines) from None
 
     def answer(self, sparql: str) -> Answer:
-        result = self._run(sparql)
+        return self._answer(self._run(sparql))
+
+    def _answer(self, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Answer:
         if isinstance(result, ox.QueryTriples):
             lines = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
             return Answer("graph", triples=lines)
         return Answer.from_json(json.loads(result.serialize(format=ox.QueryResultsFormat.JSON)))
 
     def answer_first(self, sparql: str, rows: int) -> tuple[Answer, int]:
-        """The first ``rows`` rows of a SELECT answer and how many rows it has; other answers whole.
-        Only the rows kept are turned into Python objects, so a long answer costs little memory."""
+        """The first ``rows`` rows of a SELECT answer and how many rows it has (other answers whole, with
+        a count of 1). Only the rows kept are turned into Python objects, so a long answer costs little
+        memory."""
         result = self._run(sparql)
         if not isinstance(result, ox.QuerySolutions):
-            answer = self.answer(sparql)
-            return answer, len(answer.rows)
+            return self._answer(result), 1
         names = [v.value for v in result.variables]
         kept, total = [], 0
         for total, solution in enumerate(result, start=1):

@@ -36,6 +36,7 @@ import pyoxigraph as ox
 from .errors import EXIT_USAGE, PolicyKGError
 from .namespaces import PREFIXES, RDF_PREFIXES
 from .site import BASE, StoreGraph, render_resource, resource_data, site_path
+from .views import read_members
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -513,9 +514,7 @@ class Handler(BaseHTTPRequestHandler):
         """Which views show each resource, as the views wrote it (read once)."""
         with self.lock:
             if self.members is None:
-                path = self.site / "views" / "members.json"
-                members = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-                type(self).members = {iri: [tuple(v) for v in shown] for iri, shown in members.items()}
+                type(self).members = read_members(self.site / "views") or {}
             return self.members
 
 

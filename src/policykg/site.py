@@ -147,8 +147,9 @@ class Described:
         """The IRIs that have ``value`` (an IRI) for ``predicate``, sorted."""
         raise NotImplementedError
 
-    def description(self, iri: str) -> list[ox.Triple]:
-        """The resource's triples and, recursively, those of the blank nodes they point at, sorted."""
+    def bounded(self, iri: str) -> list[ox.Triple]:
+        """The resource's triples and, recursively, those of the blank nodes they point at, with the
+        blank node labels of the graph they come from."""
         out, stack = [], list(self.outgoing(iri))
         seen: set[ox.BlankNode] = set()
         while stack:
@@ -157,7 +158,13 @@ class Described:
             if isinstance(t.object, ox.BlankNode) and t.object not in seen:
                 seen.add(t.object)
                 stack.extend(self.blank_triples(t.object))
-        return sorted(out, key=str)
+        return out
+
+    def description(self, iri: str) -> list[ox.Triple]:
+        """:meth:`bounded`, sorted, its blank nodes labelled by what surrounds them within it
+        (:func:`stable_blank_nodes`): the same data whichever graph it is read from and whatever else the
+        graph holds."""
+        return stable_blank_nodes(self.bounded(iri))
 
 
 class SiteGraph(Described):
@@ -219,8 +226,9 @@ class SiteGraph(Described):
 
 
 class StoreGraph(Described):
-    """The same questions as :class:`SiteGraph` answered from a store, one resource at a time: what
-    ``policykg serve`` renders a page from on request, whatever the size of the graph."""
+    """The same questions as :class:`SiteGraph` answered from a store, one resource at a time, whatever
+    the size of the graph: what the site of a large corpus is written from, and what ``policykg serve``
+    renders the pages it left out from, on request."""
 
     LABELS_KEPT = 200_000
     """Labels remembered: a page looks up the label of everything it links, and many pages link the same."""
@@ -273,19 +281,15 @@ class StoreGraph(Described):
             }
         )
 
-    def description(self, iri: str) -> list[ox.Triple]:
-        """As :meth:`Described.description`, with stable blank node labels (:func:`stable_blank_nodes`):
-        the parser's labels change from load to load."""
-        return stable_blank_nodes(super().description(iri))
-
     def text_of(self, document: str) -> str:
         texts = self._triples(ox.NamedNode(document), ox.NamedNode(SOURCE_TEXT))
         return texts[0].object.value if texts else ""
 
 
 def stable_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """The triples sorted, their blank nodes labelled by what surrounds them, as in the dumps
-    (:func:`~policykg.load.label_blank_nodes`): the same triples give the same labels from load to load."""
+    """The triples sorted, their blank nodes labelled by what surrounds them within these triples
+    (:func:`~policykg.load.label_blank_nodes`): the same triples give the same labels from load to load.
+    The labels are not those of the dumps, which are labelled within the whole graph."""
     if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
         return sorted(triples, key=str)
     lines = label_blank_nodes({str(t) + " ." for t in triples})
@@ -318,16 +322,19 @@ def _blank_text(graph: Described, node: ox.BlankNode, depth: int = 0) -> str:
     values, a list as its members in parentheses, nested blank nodes in brackets."""
     triples = graph.blank_triples(node)
     members: list[str] = []
-    cell: ox.BlankNode | None = node
-    while cell is not None and len(members) < 100:
-        first = [t.object for t in graph.blank_triples(cell) if t.predicate.value == RDF + "first"]
-        rest = [t.object for t in graph.blank_triples(cell) if t.predicate.value == RDF + "rest"]
+    cell, about = node, triples
+    while True:
+        first = [t.object for t in about if t.predicate.value == RDF + "first"]
+        rest = [t.object for t in about if t.predicate.value == RDF + "rest"]
         if len(first) != 1 or len(rest) != 1:
             break
         members.append(_value_text(graph, first[0], depth))
-        cell = rest[0] if isinstance(rest[0], ox.BlankNode) else None
-        if cell is None and rest[0] == ox.NamedNode(RDF + "nil"):
+        if rest[0] == ox.NamedNode(RDF + "nil"):
             return "(" + ", ".join(members) + ")"
+        if not isinstance(rest[0], ox.BlankNode) or rest[0] == cell or len(members) == 100:
+            return "(" + ", ".join(members) + ", …)"
+        cell = rest[0]
+        about = graph.blank_triples(cell)
     parts = [
         f"{shorten(t.predicate.value)} {_value_text(graph, t.object, depth)}"
         for t in triples
@@ -351,18 +358,19 @@ def _text(graph: Described, node: ox.NamedNode) -> str:
 
 
 def _passage(graph: Described, passage: str, page: str) -> dict[str, Any]:
-    exact = prefix = suffix = ""
+    # the passage's source, and the first of its quote selectors (https://www.w3.org/TR/annotation-model/#text-quote-selector)
+    quotes: dict[Any, dict[str, str]] = defaultdict(dict)
     source = ""
-    for t in graph.description(passage):
+    for t in graph.bounded(passage):
         name = t.predicate.value.rsplit("#", 1)[-1]
-        if name == "exact":
-            exact = t.object.value
-        elif name == "prefix":
-            prefix = t.object.value
-        elif name == "suffix":
-            suffix = t.object.value
+        if name in ("exact", "prefix", "suffix"):
+            quotes[t.subject][name] = t.object.value
         elif name == "hasSource":
             source = t.object.value
+    exact, prefix, suffix = min(
+        ((q.get("exact", ""), q.get("prefix", ""), q.get("suffix", "")) for q in quotes.values()),
+        default=("", "", ""),
+    )
     text = graph.text_of(source)
     index = text.find(prefix + exact + suffix)
     line = text.count("\n", 0, index + len(prefix)) + 1 if index >= 0 else None
@@ -508,15 +516,12 @@ def view_index(
     when the caller has them, else from the ``members.json`` written views have, else defined anew."""
     if views_folder is None:
         return {}
-    from .views import define_views, project_view_data, view_members
+    from .views import define_views, project_view_data, read_members, view_members
 
     if views is not None:
         return view_members(views)
-    members = views_folder / "members.json"
-    if members.is_file():
-        saved = json.loads(members.read_text(encoding="utf-8"))
-        return {iri: [(title, slug) for title, slug in shown] for iri, shown in saved.items()}
-    return view_members(define_views(project_view_data(loaded)))
+    saved = read_members(views_folder)
+    return saved if saved is not None else view_members(define_views(project_view_data(loaded)))
 
 
 SHOW_AT_MOST = 1000
@@ -535,11 +540,11 @@ def static_resources(loaded: LoadedGraph, subjects: list[str]) -> list[str]:
     return [iri for iri in subjects if not iri.startswith(documents)]
 
 
-def site_subjects(loaded: LoadedGraph) -> list[str]:
-    """The IRIs the graph describes that have a page of their own in the site (the ontology's terms share
-    ``def.html``), sorted."""
+def site_iris(loaded: LoadedGraph) -> list[str]:
+    """The IRIs the graph describes that have a page in the site, sorted: the ontology and its terms
+    (which share ``def.html``) and the resources under ``id/``."""
     rows = loaded.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
-    return sorted(iri for row in rows if (path := site_path(iri := row["s"].value)) and path != "def")
+    return sorted(iri for row in rows if site_path(iri := row["s"].value))
 
 
 def write_site(
@@ -560,7 +565,8 @@ def write_site(
     written from the store one resource at a time, as ``policykg serve`` renders the parts of documents
     on request.
     """
-    subjects = site_subjects(loaded)
+    described = site_iris(loaded)
+    subjects = [iri for iri in described if site_path(iri) != "def"]
     every_page = all_pages or len(subjects) <= STATIC_PAGES_UPTO
     graph: SiteGraph | StoreGraph = SiteGraph(loaded) if every_page else StoreGraph(loaded.store)
     folder.mkdir(parents=True, exist_ok=True)
@@ -581,7 +587,7 @@ def write_site(
         written.append(target)
     written.append(write_ontology_page(graph, folder))
     written += write_gallery(loaded, graph, folder)
-    counts = count_dataset(loaded)
+    counts = count_dataset(loaded, entities=len(described))
     written += write_downloads(loaded, folder, dist, subjects, counts)
     if views_folder is not None and views_ready:
         shutil.copytree(views_folder, folder / "views")
@@ -700,7 +706,7 @@ def write_ontology_page(graph: SiteGraph | StoreGraph, folder: Path) -> Path:
     closure: set[ox.Triple] = set()
     for iri in [ONTOLOGY_IRI, *terms]:
         # each term's own blank nodes, labelled once over the whole closure so that no two share a label
-        closure.update(Described.description(graph, iri))
+        closure.update(graph.bounded(iri))
     _write_rdf(folder / "def", stable_blank_nodes(list(closure)))
     return target
 
@@ -736,9 +742,12 @@ them in the <a href="{{ root }}sparql.html">query editor</a> (served by <code>po
 )
 
 
-def _cell(graph: Described, term: dict[str, str] | None, page: str) -> Term:
+def _cell(graph: Described, store: StoreGraph, term: dict[str, str] | None, page: str) -> Term:
     if term is None:
         return Term("")
+    if term["type"] == "bnode":
+        # the answer's blank nodes are the store's: say what they say, from the store
+        return Term(_blank_text(store, ox.BlankNode(term["value"])))
     if term["type"] == "uri":
         target = site_path(term["value"])
         label = graph.label(term["value"])
@@ -754,6 +763,7 @@ def write_gallery(loaded: LoadedGraph, graph: SiteGraph | StoreGraph, folder: Pa
     import urllib.parse
 
     engine = EmbeddedEngine(loaded.store)
+    store = graph if isinstance(graph, StoreGraph) else StoreGraph(loaded.store)
     queries = list_queries(loaded.project.queries_dir)
     written = []
     by_category: dict[str, list[Any]] = defaultdict(list)
@@ -761,7 +771,7 @@ def write_gallery(loaded: LoadedGraph, graph: SiteGraph | StoreGraph, folder: Pa
         by_category[query.category or "other"].append(query)
         page_file = f"queries/{query.name}.html"
         answer, total = engine.answer_first(prepare(query)[0], SHOW_AT_MOST)
-        rows = [[_cell(graph, row.get(v), page_file) for v in answer.variables] for row in answer.rows]
+        rows = [[_cell(graph, store, row.get(v), page_file) for v in answer.variables] for row in answer.rows]
         target = folder / page_file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(
@@ -905,16 +915,11 @@ def release_date() -> str:
     return moment.date().isoformat()
 
 
-def count_dataset(loaded: LoadedGraph) -> dict[str, int]:
+def count_dataset(loaded: LoadedGraph, entities: int) -> dict[str, int]:
     """The dataset's size as VoID counts it (https://www.w3.org/TR/void/#statistics): distinct triples,
-    classes used, and entities (the IRIs described that have a page in the site)."""
+    classes used, and ``entities``, the IRIs described that have a page in the site (:func:`site_iris`)."""
     classes = loaded.select("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
-    entities = loaded.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }")
-    return {
-        "triples": len(loaded),
-        "classes": int(classes[0]["n"]),
-        "entities": sum(1 for row in entities if site_path(row["s"].value)),
-    }
+    return {"triples": len(loaded), "classes": int(classes[0]["n"]), "entities": entities}
 
 
 def describe_dataset(counts: dict[str, int], dumps: list[dict[str, Any]], examples: list[str]) -> str:
@@ -1011,8 +1016,11 @@ def write_downloads(
         source = dist / name if dist else None
         if source and source.exists():
             shutil.copyfile(source, target / name)
-        else:
-            (target / name).write_bytes(ox.serialize(loaded.triples(), format=SYNTAXES[ext]) or b"")
+        elif not (target / name).exists():
+            # no dumps built yet: write them as build does, streamed from the canonical N-Triples
+            from .build import write_graph
+
+            write_graph(loaded, target)
         data = (target / name).read_bytes()
         dumps.append(
             {
@@ -1096,7 +1104,7 @@ def write_home(
 ) -> Path:
     """The home page: what the site holds, and every resource by class (on pages of their own where a
     class has many)."""
-    pages = {iri: site_path(iri) for iri in subjects}
+    paths = {iri: site_path(iri) for iri in subjects}
     by_class: dict[str, list[tuple[str, str]]] = defaultdict(list)
     rows = loaded.query(
         f"SELECT DISTINCT ?s ?type WHERE {{ ?s a ?type FILTER(STRSTARTS(STR(?type), '{PREFIXES['pkg']}')) }}"
@@ -1104,10 +1112,10 @@ def write_home(
     class_labels: dict[str, str] = {}
     for row in rows:
         iri, kind = row["s"].value, row["type"].value
-        if iri in pages:
+        if iri in paths:
             if kind not in class_labels:
                 class_labels[kind] = graph.label(kind) + "|" + kind
-            by_class[class_labels[kind]].append((f"{pages[iri]}.html", graph.label(iri)))
+            by_class[class_labels[kind]].append((f"{paths[iri]}.html", graph.label(iri)))
     classes = []
     for key, items in sorted(by_class.items()):
         title, iri = key.split("|", 1)

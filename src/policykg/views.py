@@ -843,6 +843,16 @@ def plan_views(loaded: LoadedGraph, document: str | None = None) -> tuple[ViewDa
     return data, define_views(data)
 
 
+def read_members(folder: Path) -> dict[str, list[tuple[str, str]]] | None:
+    """Which views show each resource, as written views saved it in ``members.json``; None when there is
+    no such file or it cannot be read."""
+    try:
+        saved = json.loads((folder / "members.json").read_text(encoding="utf-8"))
+        return {iri: [(title, slug) for title, slug in shown] for iri, shown in saved.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
 def write_views(
     loaded: LoadedGraph,
     folder: Path,
@@ -854,6 +864,8 @@ def write_views(
     """Write every view, the assets and the index (with the charts) into ``folder``; with ``document``,
     the views of that document only (its priorities, its interventions and the shared resources they
     touch). ``planned`` is what :func:`plan_views` returned, when the caller has it already."""
+    if planned is not None and document is not None:
+        raise ValueError("pass either a plan or a document, not both: the plan says which document it is of")
     data, views = planned or plan_views(loaded, document)
     folder.mkdir(parents=True, exist_ok=True)
     copy_assets(folder)
