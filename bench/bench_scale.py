@@ -154,11 +154,10 @@ def policykg(root: Path, *args: str) -> list[str]:
 
 
 def tree_memory(pid: int) -> int:
-    """The resident memory (KiB) of a process and all its descendants, summed from /proc/PID/status:
-    cheap enough to sample without slowing the step, and an upper bound, since pages the processes share
-    (the interpreter, libraries) count once per process."""
+    """The memory (KiB) of a process and all its descendants: their proportional set sizes summed, from
+    /proc/PID/smaps_rollup, so a page that forked workers share with their parent counts once, split
+    between them (resident sets summed would count it once per process)."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -168,13 +167,19 @@ def tree_memory(pid: int) -> int:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
         parents[int(entry.name)] = int(fields.get("PPid", "0").strip())
-        rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
     tree, grown = {pid}, True
     while grown:
         more = {child for child, parent in parents.items() if parent in tree} - tree
         grown = bool(more)
         tree |= more
-    return sum(rss.get(p, 0) for p in tree)
+    total = 0
+    for member in tree:
+        try:
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total
 
 
 def fastest(args: list[str], limit: float, repeat: int) -> dict:
@@ -381,7 +386,7 @@ def write_results(results: dict) -> None:
         "",
         f"Measured with `make bench-scale` (`bench/bench_scale.py`) on {machine()}. Each cell is the step's own",
         "time (loading excluded for the query library) and its peak memory, its worker processes included",
-        "(their resident sets summed: an upper bound, as shared pages count once per process). rdflib's",
+        "(their proportional set sizes summed, sampled every 0.2 s: a page processes share counts once). rdflib's",
         "engine runs each query with a time limit; where queries hit it, its total is a lower bound, and so",
         "is the ratio. Views and site run as they do by default: above 50 documents the views per priority",
         "are left to `views --document`, and above 20,000 resources the site writes pages for the",
