@@ -219,7 +219,11 @@ def measure(args: list[str], limit: float) -> dict:
         sampler.join()
     wall = time.perf_counter() - started
     out, err = process.stdout.read(), process.stderr.read()
-    result = {"wall": round(wall, 3), "peak_mib": round(max(usage.ru_maxrss, peak[0]) / 1024)}
+    result = {
+        "wall": round(wall, 3),
+        "peak_mib": round(max(usage.ru_maxrss, peak[0]) / 1024),
+        "memory": "pss",
+    }
     code = os.waitstatus_to_exitcode(status)
     if wall >= limit and code != 0:
         return {**result, "timeout": limit}
@@ -310,7 +314,9 @@ def cell(step: dict) -> str:
         return f"> {step['timeout']:.0f} s"
     if "error" in step:
         return "failed"
-    text = f"{step['seconds']:.2f} s, {step['peak_mib']} MiB"
+    text = f"{step['seconds']:.2f} s, {step['peak_mib']} MiB" + (
+        " PSS" if step.get("memory") == "pss" else ""
+    )
     parts = step.get("out", "").split()
     if len(parts) == 3 and parts[2] != "0":
         text = f"≥ {text} ({parts[2]} of {parts[1]} queries stopped at the limit)"
@@ -385,8 +391,9 @@ def write_results(results: dict) -> None:
         "# Scale: synthetic corpora, policykg against plain rdflib",
         "",
         f"Measured with `make bench-scale` (`bench/bench_scale.py`) on {machine()}. Each cell is the step's own",
-        "time (loading excluded for the query library) and its peak memory, its worker processes included",
-        "(their proportional set sizes summed, sampled every 0.2 s: a page processes share counts once). rdflib's",
+        "time (loading excluded for the query library) and its peak memory, its worker processes included:",
+        "marked PSS, their proportional set sizes summed (a page processes share counts once); unmarked, from",
+        "runs before PSS was measured, their resident sets summed (an upper bound). rdflib's",
         "engine runs each query with a time limit; where queries hit it, its total is a lower bound, and so",
         "is the ratio. Views and site run as they do by default: above 50 documents the views per priority",
         "are left to `views --document`, and above 20,000 resources the site writes pages for the",
