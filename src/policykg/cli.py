@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 invalid input or graph, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -573,5 +574,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
 
 
+def run() -> None:
+    """The ``policykg`` command: :func:`main`, then the process ends without taking its stores apart.
+    Freeing a store of millions of triples node by node takes seconds to minutes and serves nothing when
+    the process is about to end; every file has been written and closed by then."""
+    from . import load
+
+    load.KEPT_STORES = []
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # the reader went away (| head): nothing more to say
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -240,12 +240,19 @@ def parse_problem(project: Project, path: Path, error: SyntaxError) -> Problem:
     return Problem(project.relative(path), message, line=error.lineno, column=error.offset)
 
 
+KEPT_STORES: list[ox.Store] | None = None
+"""When a list (the command line makes it one), every store loaded is kept in it until the process ends:
+see :func:`policykg.cli.run`."""
+
+
 def load_project(project: Project) -> LoadedGraph:
     """Load ontology/ (not the shapes) and graphs/ into a fresh in-memory store.
 
     Every Turtle syntax error in every file is collected before giving up, so one run shows them all.
     """
     store = ox.Store()
+    if KEPT_STORES is not None:
+        KEPT_STORES.append(store)
     files = project.ontology_files() + project.graph_files()
     if not project.graph_files():
         raise PolicyKGError(f"no Turtle files under {project.relative(project.graphs_dir)}/")
