@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,22 +131,23 @@ class Page:
     views: list[tuple[str, str]] = field(default_factory=list)
 
 
-class Described:
+class Described(ABC):
     """What both graphs a page is built from share: a resource's concise bounded description
     (https://www.w3.org/submissions/CBD/), from its triples and those of its blank nodes."""
 
-    def label(self, iri: str, lang: str = "en") -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def label(self, iri: str, lang: str = "en") -> str: ...
 
-    def outgoing(self, iri: str) -> list[ox.Triple]:
-        raise NotImplementedError
+    @abstractmethod
+    def outgoing(self, iri: str) -> list[ox.Triple]: ...
 
-    def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]:
-        raise NotImplementedError
+    @abstractmethod
+    def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]: ...
 
+    @abstractmethod
     def subjects_with(self, predicate: str, value: str) -> list[str]:
         """The IRIs that have ``value`` (an IRI) for ``predicate``, sorted."""
-        raise NotImplementedError
+        ...
 
     def bounded(self, iri: str) -> list[ox.Triple]:
         """The resource's triples and, recursively, those of the blank nodes they point at, with the
