@@ -576,8 +576,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run() -> None:
     """The ``policykg`` command: :func:`main`, then the process ends without taking its stores apart.
-    Freeing a store of millions of triples node by node takes seconds to minutes and serves nothing when
-    the process is about to end; every file has been written and closed by then."""
+    Freeing a store node by node takes about a second at a million triples, more above, and serves nothing
+    when the process is about to end; every file has been written and closed by then."""
     from . import load
 
     load.KEPT_STORES = []
