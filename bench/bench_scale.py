@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -223,6 +224,7 @@ def measure(args: list[str], limit: float) -> dict:
         "wall": round(wall, 3),
         "peak_mib": round(max(usage.ru_maxrss, peak[0]) / 1024),
         "memory": "pss",
+        "date": time.strftime("%Y-%m-%d %H:%M"),
     }
     code = os.waitstatus_to_exitcode(status)
     if wall >= limit and code != 0:
@@ -297,6 +299,8 @@ def main() -> None:
                 else skipped
                 for name in chosen
             }
+            if "seconds" in row.get("rdflib library", {}) and "rdflib library" in chosen:
+                row["rdflib library"]["query_limit"] = args.query_limit
             shutil.rmtree(root)
             if size == args.rdflib_upto:
                 with_rdflib = False
@@ -319,7 +323,8 @@ def cell(step: dict) -> str:
     )
     parts = step.get("out", "").split()
     if len(parts) == 3 and parts[2] != "0":
-        text = f"≥ {text} ({parts[2]} of {parts[1]} queries stopped at the limit)"
+        limit = f"the {step['query_limit']:.0f} s limit" if "query_limit" in step else "the limit"
+        text = f"≥ {text} ({parts[2]} of {parts[1]} queries stopped at {limit})"
     return text
 
 
@@ -426,6 +431,7 @@ def write_results(results: dict) -> None:
             + " | ".join(cell(row.get(s, {"skipped": 1})) for s in steps)
             + " |"
         )
+    lines += measured_lines(results, steps)
     lines.append("")
     for size, row in results.items():
         load, rdflib_load = row["load"], row["rdflib load"]
@@ -453,6 +459,34 @@ def write_results(results: dict) -> None:
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
+def measured_lines(results: dict, steps: list[str]) -> list[str]:
+    """When the cells were measured: the span of the run that measured most of them, and the cells that
+    come from another run."""
+    dated = {
+        (size, step): row[step].get("date", "")
+        for size, row in results.items()
+        for step in steps
+        if "seconds" in row.get(step, {})
+    }
+    days = sorted({date[:10] for date in dated.values() if date})
+    if not days:
+        return []
+    latest = [date for date in dated.values() if date.startswith(days[-1]) and len(date) > 10]
+    earlier = [
+        f"{step} at {size} ({date or 'date not recorded'})"
+        for (size, step), date in dated.items()
+        if date not in latest
+    ]
+    lines = [""]
+    if latest:
+        lines.append(
+            f"Measured {min(latest)} to {max(latest)}"
+            + ("; from earlier runs: " + ", ".join(earlier) if earlier else "")
+            + "."
+        )
+    return lines
+
+
 def store_lines(results: dict) -> list[str]:
     """Oxigraph's cost per triple at each size: a scan, and a join through its indexes."""
     probed = [
@@ -474,27 +508,49 @@ def store_lines(results: dict) -> list[str]:
 
 
 def growth_lines(results: dict, steps: list[str]) -> list[str]:
-    """How each step's time grew from 100k to the largest size it finished at, against the triples."""
+    """How each step's time grew against the triples, size to size and from 100k to the largest size it
+    finished at: the time factor over the triple factor (1.0 is linear growth), and the exponent b of
+    time ~ triples^b between those two sizes (1.0 is linear)."""
+    sized = sorted(
+        ((size, row) for size, row in results.items() if row.get("triples")),
+        key=lambda item: item[1]["triples"],
+    )
     base = results.get("100k")
     if not base or not base.get("triples"):
         return []
+    above = [(size, row) for size, row in sized if row["triples"] > base["triples"]]
+    spans = list(zip([("100k", base), *above], above, strict=False))
+    header = [f"{a} → {b}" for (a, _), (b, _) in spans]
     lines = [
         "",
-        "From 100k triples to the largest size each step finished at (linear growth: 1.0 or less):",
+        "Growth of each step's time per triple, from one size to the next and from 100k to the largest size it",
+        "finished at (1.00 is linear growth; below is better), with the exponent b of time ∝ triples^b over",
+        "that whole span:",
         "",
+        "| step | " + " | ".join(header) + " | 100k → largest | b |",
+        "| --- | " + " | ".join("---:" for _ in header) + " | ---: | ---: |",
     ]
     for step in steps:
         if "seconds" not in base.get(step, {}) or step.startswith("rdflib"):
             continue
-        done = [r for r in results.values() if "seconds" in r.get(step, {}) and r.get("triples")]
-        top = max(done, key=lambda r: r["triples"])
-        if top is base:
+        cells = []
+        for (_, low), (_, high) in spans:
+            if "seconds" in low.get(step, {}) and "seconds" in high.get(step, {}):
+                factor = high[step]["seconds"] / low[step]["seconds"]
+                cells.append(f"{factor / (high['triples'] / low['triples']):.2f}")
+            else:
+                cells.append("–")
+        done = [row for _, row in above if "seconds" in row.get(step, {})]
+        if not done:
             continue
+        top = done[-1]
         time_factor = top[step]["seconds"] / base[step]["seconds"]
         triple_factor = top["triples"] / base["triples"]
+        exponent = math.log(time_factor) / math.log(triple_factor)
         lines.append(
-            f"- {step}: {time_factor:.1f} times the time for {triple_factor:.1f} times the triples "
-            f"({time_factor / triple_factor:.2f} per triple)."
+            f"| {step} | "
+            + " | ".join(cells)
+            + f" | {time_factor:.1f}× for {triple_factor:.1f}× ({time_factor / triple_factor:.2f}) | {exponent:.2f} |"
         )
     return lines
 
