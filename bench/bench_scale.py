@@ -20,6 +20,7 @@ import argparse
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,9 +72,10 @@ from policykg.query import EmbeddedEngine, prepare
 project = Project(Path(sys.argv[1]))
 engine = EmbeddedEngine(load_project(project).store)
 queries = [prepare(q)[0] for q in list_queries(project.queries_dir)]
-if sys.argv[2:] == ["unsorted"]:  # the same queries with their ORDER BY clauses left out
-    import re
-    queries = [re.sub(r"^\\s*ORDER BY[^\\n]*", "", q, flags=re.MULTILINE | re.IGNORECASE) for q in queries]
+if sys.argv[2:3] == ["unsorted"]:
+    sys.path.insert(0, sys.argv[3])
+    from bench_scale import unsorted
+    queries = [unsorted(q) for q in queries]
 started = time.perf_counter()
 for sparql in queries:
     engine.answer(sparql)
@@ -147,6 +149,23 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+ORDER_BY = re.compile(r"^ORDER BY\b[^\n]*\n?", re.MULTILINE | re.IGNORECASE)
+
+
+def unsorted(sparql: str) -> str:
+    """The query without its ORDER BY clause, to time what sorting its answer costs (the library's
+    queries end with one, on a line of its own, and have no LIMIT for the order to matter to).
+
+    >>> unsorted("SELECT ?s WHERE { ?s ?p ?o }\\nORDER BY ?s\\n")
+    'SELECT ?s WHERE { ?s ?p ?o }\\n'
+    """
+    stripped = ORDER_BY.sub("", sparql)
+    body = "\n".join(line for line in stripped.splitlines() if not line.lstrip().startswith("#"))
+    if re.search(r"\bORDER\s+BY\b", body, re.IGNORECASE) or re.search(r"\bLIMIT\b", body):
+        raise ValueError("unsorted: an ORDER BY not on a line of its own, or a LIMIT the order matters to")
+    return stripped
 
 
 def python(code: str, root: Path) -> list[str]:
@@ -228,6 +247,7 @@ def measure(args: list[str], limit: float) -> dict:
         "peak_mib": round(max(usage.ru_maxrss, peak[0]) / 1024),
         "memory": "pss",
         "date": time.strftime("%Y-%m-%d %H:%M"),
+        "run": RUN,
     }
     code = os.waitstatus_to_exitcode(status)
     if wall >= limit and code != 0:
@@ -238,6 +258,11 @@ def measure(args: list[str], limit: float) -> dict:
     result["seconds"] = round(float(figure[0]), 3) if figure and _number(figure[0]) else round(wall, 3)
     result["out"] = out.strip()[-200:]
     return result
+
+
+RUN = time.strftime("%Y-%m-%d %H:%M")
+"""This invocation, by the minute it started: each cell records it, so cells from different runs can be
+told apart in the report."""
 
 
 def main() -> None:
@@ -280,12 +305,13 @@ def main() -> None:
         for size in args.sizes.split(","):
             root = Path(folder) / size
             synthesize(Project(ROOT), root, DOCUMENTS[size], seed=1)
+            os.sync()  # the corpus just written goes to disk now, not while the first step is measured
             skipped = {"skipped": f"above --rdflib-upto {args.rdflib_upto}"}
             commands = {
                 "load": (python(LOAD, root), args.limit),
                 "rdflib load": (python(RDFLIB_LOAD, root), args.limit) if with_rdflib else None,
                 "library": (python(LIBRARY, root), args.limit),
-                "library unsorted": (python(LIBRARY, root) + ["unsorted"], args.limit),
+                "library unsorted": (python(LIBRARY, root) + ["unsorted", str(ROOT / "bench")], args.limit),
                 "rdflib library": (python(RDFLIB_LIBRARY, root) + [str(args.query_limit)], args.limit * 4)
                 if with_rdflib
                 else None,
@@ -399,7 +425,7 @@ def write_results(results: dict) -> None:
     lines = [
         "# Scale: synthetic corpora, policykg against plain rdflib",
         "",
-        f"Measured with `make bench-scale` (`bench/bench_scale.py`) on {machine()}. Each cell is the step's own",
+        f"Measured with `make bench-scale` (`bench/bench_scale.py`) on {machine(dated=False)}. Each cell is the step's own",
         "time (loading excluded for the query library) and its peak memory, its worker processes included:",
         "marked PSS, their proportional set sizes summed (a page processes share counts once); unmarked, from",
         "runs before PSS was measured, their resident sets summed (an upper bound). rdflib's",
@@ -464,30 +490,21 @@ def write_results(results: dict) -> None:
 
 
 def measured_lines(results: dict, steps: list[str]) -> list[str]:
-    """When the cells were measured: the span of the run that measured most of them, and the cells that
-    come from another run."""
-    dated = {
-        (size, step): row[step].get("date", "")
-        for size, row in results.items()
-        for step in steps
-        if "seconds" in row.get(step, {})
-    }
-    days = sorted({date[:10] for date in dated.values() if date})
-    if not days:
+    """Which run measured which cells: runs by the minute they started (cells from before runs were
+    recorded, by the day or minute they were measured), each with its steps and sizes."""
+    runs: dict[str, dict[str, list[str]]] = {}
+    for size, row in results.items():
+        for step in steps:
+            cell = row.get(step, {})
+            if "seconds" in cell:
+                run = cell.get("run") or cell.get("date") or "not recorded"
+                runs.setdefault(run, {}).setdefault(step, []).append(size)
+    if not runs:
         return []
-    latest = [date for date in dated.values() if date.startswith(days[-1]) and len(date) > 10]
-    earlier = [
-        f"{step} at {size} ({date or 'date not recorded'})"
-        for (size, step), date in dated.items()
-        if date not in latest
-    ]
-    lines = [""]
-    if latest:
-        lines.append(
-            f"Measured {min(latest)} to {max(latest)}"
-            + ("; from earlier runs: " + ", ".join(earlier) if earlier else "")
-            + "."
-        )
+    lines = ["", "Runs, by the time they started:", ""]
+    for run in sorted(runs):
+        measured = "; ".join(f"{step} at {', '.join(sizes)}" for step, sizes in runs[run].items())
+        lines.append(f"- {run}: {measured}")
     return lines
 
 
@@ -529,8 +546,13 @@ def growth_lines(results: dict, steps: list[str]) -> list[str]:
         "",
         "Growth of each step's time per triple, from one size to the next and from 100k to the largest size it",
         "finished at (1.00 is linear growth; below is better), with the exponent b of time ∝ triples^b over",
-        "that whole span. `library unsorted` runs the same queries with their `ORDER BY` clauses left out, to",
-        "show what sorting the answers costs:",
+        "that whole span"
+        + (
+            ". `library unsorted` runs the same queries with their `ORDER BY` clauses left out, to show what"
+            " sorting the answers costs:"
+            if "library unsorted" in steps and "seconds" in base.get("library unsorted", {})
+            else ":"
+        ),
         "",
         "| step | " + " | ".join(header) + " | 100k → largest | b |",
         "| --- | " + " | ".join("---:" for _ in header) + " | ---: | ---: |",

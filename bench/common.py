@@ -38,12 +38,11 @@ def run_cold(root: Path, *args: str) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss
 
 
-def machine() -> str:
-    """One line on what the figures were measured on."""
-    return (
-        f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
-    )
+def machine(dated: bool = True) -> str:
+    """One line on what the figures were measured on, with today's date unless ``dated`` is false (for a
+    report whose cells carry their own dates)."""
+    line = f"{os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    return f"{line}, {time.strftime('%Y-%m-%d')}" if dated else line
 
 
 def report(name: str, lines: list[str]) -> None:

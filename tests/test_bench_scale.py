@@ -10,6 +10,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import bench_scale  # noqa: E402
 
+from policykg.library import list_queries  # noqa: E402
+from policykg.load import LoadedGraph  # noqa: E402
+from policykg.query import EmbeddedEngine, prepare  # noqa: E402
+
 
 def _results(seconds: dict[str, list[float]], dates: dict[str, str] | None = None) -> dict:
     triples = {"100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
@@ -45,20 +49,50 @@ def test_quadratic_growth_reads_exponent_two() -> None:
 
 
 def test_growth_leaves_out_rdflib_and_steps_without_a_base() -> None:
-    results = _results({"load": [1.0, 10.0, 50.0], "rdflib load": [2.0, 20.0, 100.0]})
+    results = _results(
+        {"load": [1.0, 10.0, 50.0], "analyze": [1.0, 10.0, 50.0], "rdflib load": [2.0, 20.0, 100.0]}
+    )
     del results["100k"]["load"]
-    assert not any(
-        line.startswith(("| load", "| rdflib"))
-        for line in bench_scale.growth_lines(results, ["load", "rdflib load"])
-    )
+    lines = bench_scale.growth_lines(results, ["load", "analyze", "rdflib load"])
+    assert [line.split(" |")[0] for line in lines if line.startswith("| ") and "---" not in line] == [
+        "| step",
+        "| analyze",
+    ]
 
 
-def test_a_cell_from_another_run_is_named() -> None:
-    results = _results({"load": [1.0, 10.0, 50.0]}, {"load 5m": "2026-11-28"})
-    (line,) = [line for line in bench_scale.measured_lines(results, ["load"]) if line]
-    assert (
-        line == "Measured 2026-11-29 19:00 to 2026-11-29 19:00; from earlier runs: load at 5m (2026-11-28)."
-    )
+def test_a_size_without_the_step_reads_as_a_dash() -> None:
+    results = _results({"views": [1.0, 10.0, 50.0]})
+    del results["1m"]["views"]
+    cells = _row(bench_scale.growth_lines(results, ["views"]), "views")
+    assert cells[1:3] == ["–", "–"]
+    assert cells[3] == "50.0× for 50.0× (1.00)"
+
+
+def test_the_unsorted_caption_only_with_its_row() -> None:
+    plain = "\n".join(bench_scale.growth_lines(_results({"library": [1.0, 10.0, 50.0]}), ["library"]))
+    both = _results({"library": [1.0, 10.0, 50.0], "library unsorted": [1.0, 9.0, 40.0]})
+    with_row = "\n".join(bench_scale.growth_lines(both, ["library", "library unsorted"]))
+    assert "`library unsorted`" not in plain
+    assert "`library unsorted` runs the same queries" in with_row
+    assert "| library unsorted | 0.90 |" in with_row
+
+
+def test_cells_are_grouped_by_the_run_that_measured_them() -> None:
+    results = _results({"load": [1.0, 10.0, 50.0], "site": [2.0, 20.0, 100.0]})
+    for size in results:
+        for step in ("load", "site"):
+            results[size][step]["run"] = "2026-11-29 18:52"
+    results["5m"]["site"]["run"] = "2026-11-29 19:18"
+    del results["100k"]["site"]["run"], results["100k"]["site"]["date"]
+    results["1m"]["site"] = {"seconds": 20.0, "peak_mib": 1, "date": "2026-11-29"}
+    assert [
+        line for line in bench_scale.measured_lines(results, ["load", "site"]) if line.startswith("- ")
+    ] == [
+        "- 2026-11-29: site at 1m",
+        "- 2026-11-29 18:52: load at 100k, 1m, 5m",
+        "- 2026-11-29 19:18: site at 5m",
+        "- not recorded: site at 100k",
+    ]
 
 
 @pytest.mark.parametrize("out", ["12.5 55 3", "12.5 55 0"])
@@ -66,3 +100,32 @@ def test_a_stopped_query_makes_the_rdflib_total_a_lower_bound(out: str) -> None:
     text = bench_scale.cell({"seconds": 12.5, "peak_mib": 9, "out": out, "query_limit": 30.0})
     assert text.startswith("≥ ") == (out != "12.5 55 0")
     assert ("3 of 55 queries stopped at the 30 s limit" in text) == text.startswith("≥ ")
+
+
+def test_a_limit_not_recorded_is_named_as_such() -> None:
+    assert bench_scale.cell({"seconds": 1.0, "peak_mib": 9, "out": "1.0 55 2"}).endswith(
+        "(2 of 55 queries stopped at the limit)"
+    )
+
+
+def test_unsorted_queries_give_the_same_rows(loaded: LoadedGraph) -> None:
+    """Every library query with an ORDER BY loses it, and answers the same rows in some order."""
+    engine = EmbeddedEngine(loaded.store)
+    changed = 0
+    for query in list_queries(loaded.project.queries_dir):
+        sparql = prepare(query)[0]
+        bare = bench_scale.unsorted(sparql)
+        assert "ORDER BY" not in "\n".join(line for line in bare.splitlines() if not line.startswith("#"))
+        if bare == sparql:
+            continue
+        changed += 1
+        rows = engine.answer(sparql).rows
+        assert sorted(map(repr, engine.answer(bare).rows)) == sorted(map(repr, rows)), query
+    assert changed > 0
+
+
+def test_unsorted_refuses_what_it_cannot_strip() -> None:
+    with pytest.raises(ValueError, match="ORDER BY"):
+        bench_scale.unsorted("SELECT * { ?s ?p ?o } ORDER BY ?s")
+    with pytest.raises(ValueError, match="LIMIT"):
+        bench_scale.unsorted("SELECT * { ?s ?p ?o }\nORDER BY ?s\nLIMIT 3")
