@@ -427,9 +427,18 @@ def write_results(results: dict) -> None:
         "",
         f"Measured with `make bench-scale` (`bench/bench_scale.py`) on {machine(dated=False)}. Each cell is the step's own",
         "time (loading excluded for the query library) and its peak memory, its worker processes included:",
-        "marked PSS, their proportional set sizes summed (a page processes share counts once); unmarked, from",
-        "runs before PSS was measured, their resident sets summed (an upper bound). rdflib's",
-        "engine runs each query with a time limit; where queries hit it, its total is a lower bound, and so",
+        "marked PSS, their proportional set sizes summed (a page processes share counts once)"
+        + (
+            "; unmarked, from runs before PSS was measured, their resident sets summed (an upper bound)."
+            if any(
+                "seconds" in step and step.get("memory") != "pss"
+                for row in results.values()
+                for step in row.values()
+                if isinstance(step, dict)
+            )
+            else "."
+        ),
+        "rdflib's engine runs each query with a time limit; where queries hit it, its total is a lower bound, and so",
         "is the ratio. Views and site run as they do by default: above 50 documents the views per priority",
         "are left to `views --document`, and above 20,000 resources the site writes pages for the",
         "documents and what they share while `serve` renders the rest on request ([corpora.md](corpora.md)).",
