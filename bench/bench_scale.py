@@ -6,7 +6,11 @@ process, so that its peak memory is its own:
 - load: the project into the embedded store (Oxigraph), against rdflib's own Turtle parser into its
   in-memory store;
 - the whole query library: on the embedded store, against rdflib's SPARQL engine, loading excluded;
-- validate, ``build --no-views --no-site`` and analyze.
+- validate, ``build --no-views --no-site``, analyze, views and site;
+- the work of loading and of the query library: the instructions they execute, counted by Valgrind
+  (``load work``, ``library work``; not run where Valgrind is missing). Time per triple rises as the
+  store outgrows the processor's caches; the count shows whether the work itself grows faster than the
+  triples.
 
 A step that runs past ``--limit`` seconds is stopped and reported as such. Targets at 1 million triples:
 load at least 10 times faster than rdflib's parser, the library at least 20 times faster than rdflib's
@@ -40,10 +44,12 @@ DOCUMENTS = {"10k": 4, "100k": 96, "1m": 1030, "5m": 5150}
 about 965."""
 
 LOAD = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 from policykg.project import Project
 from policykg.load import load_project
+if os.environ.get("BENCH_BASELINE"):
+    sys.exit()
 started = time.perf_counter()
 loaded = load_project(Project(Path(sys.argv[1])))
 print(time.perf_counter() - started, len(loaded.store))
@@ -63,7 +69,7 @@ print(time.perf_counter() - started, len(graph))
 """
 
 LIBRARY = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 from policykg.project import Project
 from policykg.load import load_project
@@ -76,6 +82,8 @@ if sys.argv[2:3] == ["unsorted"]:
     sys.path.insert(0, sys.argv[3])
     from bench_scale import unsorted
     queries = [unsorted(q) for q in queries]
+if os.environ.get("BENCH_BASELINE"):
+    sys.exit()
 started = time.perf_counter()
 for sparql in queries:
     engine.answer(sparql)
@@ -260,6 +268,56 @@ def measure(args: list[str], limit: float) -> dict:
     return result
 
 
+def read_cachegrind(text: str) -> int:
+    """The instructions a run executed, from the ``summary:`` line of a Cachegrind output file
+    (https://valgrind.org/docs/manual/cg-manual.html).
+
+    >>> read_cachegrind("desc: --cache-sim=no\\ncmd: python\\nevents: Ir\\nfl=x.c\\n1 5\\nsummary: 1607080546\\n")
+    1607080546
+    """
+    for line in text.splitlines():
+        if line.startswith("summary:"):
+            return int(line.split()[1])
+    raise ValueError("not a Cachegrind output file: it has no summary line")
+
+
+def count_instructions(args: list[str], limit: float, baseline: bool = False) -> int:
+    """The instructions a process executes, counted by Valgrind's Cachegrind with its cache simulation
+    off. With ``baseline``, the step's script stops just before its measured part (``BENCH_BASELINE``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "cachegrind.out"
+        environment = os.environ | ({"BENCH_BASELINE": "1"} if baseline else {})
+        subprocess.run(
+            ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}", *args],
+            capture_output=True,
+            text=True,
+            timeout=limit,
+            check=True,
+            env=environment,
+        )
+        return read_cachegrind(out.read_text(encoding="utf-8"))
+
+
+def measure_work(args: list[str], limit: float) -> dict:
+    """The work of a step, machine-independent: the instructions its process executes, less those of the
+    same process stopped just before the step (interpreter start-up, imports and, for the query library,
+    loading). Unlike time, this count does not depend on how well the step's memory fits the processor's
+    caches, so it tells work that grows faster than the triples from memory that reaches further."""
+    result = {"date": time.strftime("%Y-%m-%d %H:%M"), "run": RUN}
+    if shutil.which("valgrind") is None:
+        return {"skipped": "Valgrind is not installed (Debian: apt-get install valgrind)"}
+    started = time.perf_counter()
+    try:
+        total = count_instructions(args, limit)
+        before = count_instructions(args, limit, baseline=True)
+    except subprocess.TimeoutExpired:
+        return {**result, "timeout": limit}
+    except subprocess.CalledProcessError as error:
+        return {**result, "error": (error.stderr or error.stdout or "").strip().splitlines()[-1:]}
+    result["date"] = time.strftime("%Y-%m-%d %H:%M")
+    return {**result, "instructions": total - before, "wall": round(time.perf_counter() - started, 3)}
+
+
 RUN = time.strftime("%Y-%m-%d %H:%M")
 """This invocation, by the minute it started: each cell records it, so cells from different runs can be
 told apart in the report."""
@@ -271,6 +329,13 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=900, help="seconds a step may take (default 900)")
     parser.add_argument(
         "--query-limit", type=float, default=60, help="seconds one query may take on rdflib (default 60)"
+    )
+    parser.add_argument(
+        "--work-limit",
+        type=float,
+        default=4 * 3600,
+        help="seconds counting a step's instructions may take under Valgrind, about 20 to 40 times its "
+        "own time (default 14400)",
     )
     parser.add_argument(
         "--rdflib-upto",
@@ -299,7 +364,11 @@ def main() -> None:
         write_results(json.loads((ROOT / "bench" / "results" / "scale.json").read_text(encoding="utf-8")))
         return
     saved = ROOT / "bench" / "results" / "scale.json"
-    results = json.loads(saved.read_text(encoding="utf-8")) if args.steps else {}
+    chosen = args.steps.split(",") if args.steps else [*STEPS, *WORK_STEPS]
+    unknown = [name for name in chosen if name not in STEPS and name not in WORK_STEPS]
+    if unknown:
+        parser.error(f"no such step: {', '.join(unknown)} (steps: {', '.join([*STEPS, *WORK_STEPS])})")
+    measured: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         with_rdflib = True
         for size in args.sizes.split(","):
@@ -322,23 +391,61 @@ def main() -> None:
                 "site": (policykg(root, "site"), args.limit),
                 "store": (python(STORE, root), args.limit),
             }
-            chosen = args.steps.split(",") if args.steps else list(commands)
-            row = results.get(size, {}) | {
-                name: fastest(*commands[name], 1 if "rdflib" in name else args.repeat)
+            work = {"load work": python(LOAD, root), "library work": python(LIBRARY, root)}
+            row = {
+                name: measure_work(work[name], args.work_limit)
+                if name in work
+                else fastest(*commands[name], 1 if "rdflib" in name else args.repeat)
                 if commands[name]
                 else skipped
                 for name in chosen
             }
-            if "seconds" in row.get("rdflib library", {}) and "rdflib library" in chosen:
+            if "seconds" in row.get("rdflib library", {}):
                 row["rdflib library"]["query_limit"] = args.query_limit
             shutil.rmtree(root)
             if size == args.rdflib_upto:
                 with_rdflib = False
-            load = row["load"]
-            row["triples"] = int(load.get("out", "0 0").split()[1]) if "seconds" in load else None
-            results[size] = row
-            print(size, json.dumps({name: row[name] for name in chosen}), flush=True)
-    write_results(results)
+            measured[size] = row
+            print(size, json.dumps(row), flush=True)
+    # read again only now, so that runs of other steps or sizes that ended meanwhile are kept
+    results = json.loads(saved.read_text(encoding="utf-8")) if args.steps and saved.exists() else {}
+    write_results(merge_results(results, measured))
+
+
+def merge_results(results: dict, measured: dict) -> dict:
+    """The saved results with this run's cells in place of theirs; each size's triples counted by its
+    loading step.
+
+    >>> merge_results({"1m": {"load": {"seconds": 3, "out": "3 999822"}, "triples": 999822}},
+    ...               {"1m": {"analyze": {"seconds": 19}}, "5m": {"load": {"seconds": 16, "out": "16 4968717"}}})
+    {'1m': {'load': {'seconds': 3, 'out': '3 999822'}, 'triples': 999822, 'analyze': {'seconds': 19}}, '5m': {'load': {'seconds': 16, 'out': '16 4968717'}, 'triples': 4968717}}
+    """
+    merged = {size: dict(row) for size, row in results.items()}
+    for size, cells in measured.items():
+        row = merged.setdefault(size, {})
+        row.update(cells)
+        load = row.get("load", {})
+        row["triples"] = int(load["out"].split()[1]) if "seconds" in load else row.get("triples")
+    return merged
+
+
+STEPS = [
+    "load",
+    "rdflib load",
+    "library",
+    "library unsorted",
+    "rdflib library",
+    "validate",
+    "build",
+    "analyze",
+    "views",
+    "site",
+    "store",
+]
+"""The steps timed, in the order they run."""
+
+WORK_STEPS = ["load work", "library work"]
+"""The steps whose instructions are counted (see :func:`measure_work`)."""
 
 
 def cell(step: dict) -> str:
@@ -470,7 +577,7 @@ def write_results(results: dict) -> None:
             + " | ".join(cell(row.get(s, {"skipped": 1})) for s in steps)
             + " |"
         )
-    lines += measured_lines(results, [*steps, "library unsorted"])
+    lines += measured_lines(results, [*steps, "library unsorted", *WORK_STEPS])
     lines.append("")
     for size, row in results.items():
         load, rdflib_load = row["load"], row["rdflib load"]
@@ -486,7 +593,8 @@ def write_results(results: dict) -> None:
             lines.append(
                 f"- {size}: the query library is {bound}{ratio:.0f} times faster than rdflib's engine."
             )
-    lines += growth_lines(results, [*steps[:3], "library unsorted", *steps[3:]])
+    lines += growth_lines(results, [*steps[:3], "library unsorted", *steps[3:], *WORK_STEPS])
+    lines += work_lines(results)
     lines += store_lines(results)
     if plot_growth(results):
         lines += ["", "![Seconds per step against triples, both on log scales](scale.svg)", ""]
@@ -505,7 +613,7 @@ def measured_lines(results: dict, steps: list[str]) -> list[str]:
     for size, row in results.items():
         for step in steps:
             cell = row.get(step, {})
-            if "seconds" in cell:
+            if figure(cell) is not None:
                 run = cell.get("run") or cell.get("date") or "not recorded"
                 runs.setdefault(run, {}).setdefault(step, []).append(size)
     if not runs:
@@ -537,10 +645,16 @@ def store_lines(results: dict) -> list[str]:
     ]
 
 
+def figure(cell: dict) -> float | None:
+    """What a cell measured: seconds for a timed step, instructions for a counted one (None if neither)."""
+    return cell.get("seconds", cell.get("instructions"))
+
+
 def growth_lines(results: dict, steps: list[str]) -> list[str]:
-    """How each step's time grew against the triples, size to size and from 100k to the largest size it
-    finished at: the time factor over the triple factor (1.0 is linear growth), and the exponent b of
-    time ~ triples^b between those two sizes (1.0 is linear)."""
+    """How each step's cost grew against the triples, size to size and from 100k to the largest size it
+    finished at: the cost factor over the triple factor (1.0 is linear growth), and the exponent b of
+    cost ~ triples^b between those two sizes (1.0 is linear). The cost is the time, or for the steps of
+    :data:`WORK_STEPS` the instructions counted."""
     sized = sorted(
         ((size, row) for size, row in results.items() if row.get("triples")),
         key=lambda item: item[1]["triples"],
@@ -551,43 +665,74 @@ def growth_lines(results: dict, steps: list[str]) -> list[str]:
     above = [(size, row) for size, row in sized if row["triples"] > base["triples"]]
     spans = list(zip([("100k", base), *above], above, strict=False))
     header = [f"{a} → {b}" for (a, _), (b, _) in spans]
+    notes = []
+    if "library unsorted" in steps and "seconds" in base.get("library unsorted", {}):
+        notes.append(
+            "`library unsorted` runs the same queries with their `ORDER BY` clauses left out, to show what"
+            " sorting the answers costs"
+        )
+    if any("instructions" in base.get(step, {}) for step in steps):
+        notes.append("the `work` rows compare the instructions counted, not the time")
     lines = [
         "",
         "Growth of each step's time per triple, from one size to the next and from 100k to the largest size it",
         "finished at (1.00 is linear growth; below is better), with the exponent b of time ∝ triples^b over",
         "that whole span"
-        + (
-            ". `library unsorted` runs the same queries with their `ORDER BY` clauses left out, to show what"
-            " sorting the answers costs:"
-            if "library unsorted" in steps and "seconds" in base.get("library unsorted", {})
-            else ":"
-        ),
+        + ("".join(f". {note[0].upper()}{note[1:]}" for note in notes) + ":" if notes else ":"),
         "",
         "| step | " + " | ".join(header) + " | 100k → largest | b |",
         "| --- | " + " | ".join("---:" for _ in header) + " | ---: | ---: |",
     ]
     for step in steps:
-        if "seconds" not in base.get(step, {}) or step.startswith("rdflib"):
+        if figure(base.get(step, {})) is None or step.startswith("rdflib"):
             continue
         cells = []
         for (_, low), (_, high) in spans:
-            if "seconds" in low.get(step, {}) and "seconds" in high.get(step, {}):
-                factor = high[step]["seconds"] / low[step]["seconds"]
+            if figure(low.get(step, {})) and figure(high.get(step, {})):
+                factor = figure(high[step]) / figure(low[step])
                 cells.append(f"{factor / (high['triples'] / low['triples']):.2f}")
             else:
                 cells.append("–")
-        done = [row for _, row in above if "seconds" in row.get(step, {})]
+        done = [row for _, row in above if figure(row.get(step, {}))]
         if not done:
             continue
         top = done[-1]
-        time_factor = top[step]["seconds"] / base[step]["seconds"]
+        cost_factor = figure(top[step]) / figure(base[step])
         triple_factor = top["triples"] / base["triples"]
-        exponent = math.log(time_factor) / math.log(triple_factor)
+        exponent = math.log(cost_factor) / math.log(triple_factor)
         lines.append(
             f"| {step} | "
             + " | ".join(cells)
-            + f" | {time_factor:.1f}× for {triple_factor:.1f}× ({time_factor / triple_factor:.2f}) | {exponent:.2f} |"
+            + f" | {cost_factor:.1f}× for {triple_factor:.1f}× ({cost_factor / triple_factor:.2f}) | {exponent:.2f} |"
         )
+    return lines
+
+
+def work_lines(results: dict) -> list[str]:
+    """The instructions per triple of the counted steps at each size (see :func:`measure_work`)."""
+    counted = [
+        (size, row)
+        for size, row in results.items()
+        if any("instructions" in row.get(s, {}) for s in WORK_STEPS)
+    ]
+    if not counted:
+        return []
+    lines = [
+        "",
+        "Work per triple: the instructions a step executes, counted by Valgrind's Cachegrind, less those of",
+        "the same process stopped just before the step (start-up, imports and, for the library, loading),",
+        "divided by the triples. A count does not depend on how well the step's memory fits the processor's",
+        "caches, as its time does.",
+        "",
+        "| size | " + " | ".join(WORK_STEPS) + " |",
+        "| --- | " + " | ".join("---:" for _ in WORK_STEPS) + " |",
+    ]
+    for size, row in counted:
+        cells = [
+            f"{row[s]['instructions'] / row['triples']:,.0f}" if "instructions" in row.get(s, {}) else "–"
+            for s in WORK_STEPS
+        ]
+        lines.append(f"| {size} | " + " | ".join(cells) + " |")
     return lines
 
 

@@ -9,6 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import bench_scale  # noqa: E402
+from servers import require  # noqa: E402
 
 from policykg.library import list_queries  # noqa: E402
 from policykg.load import LoadedGraph  # noqa: E402
@@ -129,3 +130,47 @@ def test_unsorted_refuses_what_it_cannot_strip() -> None:
         bench_scale.unsorted("SELECT * { ?s ?p ?o } ORDER BY ?s")
     with pytest.raises(ValueError, match="LIMIT"):
         bench_scale.unsorted("SELECT * { ?s ?p ?o }\nORDER BY ?s\nLIMIT 3")
+
+
+def test_instructions_grow_as_rows_on_their_own() -> None:
+    """The work rows compare instructions: a step with flat work reads 1.00 whatever its time did."""
+    results = _results({"load": [1.0, 13.3, 76.0]})
+    for size, count in zip(results, [1.5e9, 1.5e10, 7.5e10], strict=True):
+        results[size]["load work"] = {"instructions": count}
+    lines = bench_scale.growth_lines(results, ["load", *bench_scale.WORK_STEPS])
+    assert _row(lines, "load")[1:3] == ["1.33", "1.14"]
+    assert _row(lines, "load work")[1:] == ["1.00", "1.00", "50.0× for 50.0× (1.00)", "1.00"]
+    assert "the instructions counted, not the time" in lines[3]
+    table = bench_scale.work_lines(results)
+    assert "| 100k | 15,000 | – |" in table and "| 5m | 15,000 | – |" in table
+
+
+def test_no_work_table_without_counts() -> None:
+    results = _results({"load": [1.0, 10.0, 50.0]})
+    assert bench_scale.work_lines(results) == []
+    assert "instructions counted" not in "\n".join(bench_scale.growth_lines(results, ["load"]))
+
+
+def test_a_file_without_a_summary_is_refused() -> None:
+    with pytest.raises(ValueError, match="no summary line"):
+        bench_scale.read_cachegrind("events: Ir\n")
+
+
+def test_work_counts_the_step_and_not_what_comes_before() -> None:
+    """Under Valgrind, a step of twice the loop counts about twice the instructions; start-up, which
+    Python spends millions of instructions on, is left out by the baseline."""
+    require("valgrind", "on Debian: apt-get install valgrind")
+    script = "import os, sys\nif os.environ.get('BENCH_BASELINE'):\n    sys.exit()\nfor i in range({}):\n    pass\n"
+    small, large = (
+        bench_scale.measure_work([sys.executable, "-c", script.format(n)], 120)["instructions"]
+        for n in (200_000, 400_000)
+    )
+    assert 200_000 < small < large
+    assert 1.8 < large / small < 2.2
+
+
+def test_work_without_valgrind_is_named_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench_scale.shutil, "which", lambda _name: None)
+    cell = bench_scale.measure_work([sys.executable, "-c", "pass"], 10)
+    assert cell == {"skipped": "Valgrind is not installed (Debian: apt-get install valgrind)"}
+    assert bench_scale.cell(cell) == "not run"
