@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import rdflib
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import bench_scale  # noqa: E402
@@ -174,3 +176,40 @@ def test_work_without_valgrind_is_named_not_run(monkeypatch: pytest.MonkeyPatch)
     cell = bench_scale.measure_work([sys.executable, "-c", "pass"], 10)
     assert cell == {"skipped": "Valgrind is not installed (Debian: apt-get install valgrind)"}
     assert bench_scale.cell(cell) == "not run"
+
+
+def test_the_partitioned_caption_only_with_its_row() -> None:
+    plain = "\n".join(bench_scale.growth_lines(_results({"load": [1.0, 10.0, 50.0]}), ["load"]))
+    both = _results({"load": [1.0, 13.0, 76.0], "load partitioned": [1.0, 10.0, 51.0]})
+    with_row = "\n".join(bench_scale.growth_lines(both, ["load", "load partitioned"]))
+    assert "`load partitioned`" not in plain
+    assert "`load partitioned` loads the same corpus into stores of 96 documents" in with_row
+    assert "| load partitioned | 1.00 | 1.02 | 51.0× for 50.0× (1.02) | 1.01 |" in with_row
+
+
+def test_partitioned_loading_keeps_every_triple_in_a_store(tmp_path: Path) -> None:
+    """Stores of one document each hold every triple of the corpus, the shared ones once per store."""
+    from policykg.project import Project
+    from policykg.synth import synthesize
+
+    root = tmp_path / "corpus"
+    synthesize(Project(Path(__file__).resolve().parents[1]), root, 3, seed=1)
+    out = subprocess.run(
+        bench_scale.python(bench_scale.LOAD_PARTITIONED, root) + ["1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    whole = subprocess.run(
+        bench_scale.python(bench_scale.LOAD_PARTITIONED, root) + ["3"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out[2] == "3" and whole[2] == "1"
+    project = Project(root)
+    shared = sum(
+        len(rdflib.Graph().parse(p, format="turtle"))
+        for p in project.ontology_files() + sorted((project.graphs_dir / "shared").glob("*.ttl"))
+    )
+    assert int(out[1]) == int(whole[1]) + 2 * shared
