@@ -8,7 +8,7 @@ process, so that its peak memory is its own:
 - the whole query library: on the embedded store, against rdflib's SPARQL engine, loading excluded;
 - validate, ``build --no-views --no-site``, analyze, views and site;
 - the work of loading and of the query library: the instructions they execute, counted by Valgrind
-  (``load work``, ``library work``; not run where Valgrind is missing). Time per triple rises as the
+  (``load work``, ``library work``, ``library unsorted work``; not run where Valgrind is missing). Time per triple rises as the
   store outgrows the processor's caches; the count shows whether the work itself grows faster than the
   triples.
 
@@ -419,7 +419,11 @@ def main() -> None:
                 "store": (python(STORE, root), args.limit),
                 "load partitioned": (python(LOAD_PARTITIONED, root) + [str(DOCUMENTS["100k"])], args.limit),
             }
-            work = {"load work": python(LOAD, root), "library work": python(LIBRARY, root)}
+            work = {
+                "load work": python(LOAD, root),
+                "library work": python(LIBRARY, root),
+                "library unsorted work": python(LIBRARY, root) + ["unsorted", str(ROOT / "bench")],
+            }
             row = {
                 name: measure_work(work[name], args.work_limit)
                 if name in work
@@ -473,7 +477,7 @@ STEPS = [
 ]
 """The steps timed, in the order they run."""
 
-WORK_STEPS = ["load work", "library work"]
+WORK_STEPS = ["load work", "library work", "library unsorted work"]
 """The steps whose instructions are counted (see :func:`measure_work`)."""
 
 

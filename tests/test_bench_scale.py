@@ -144,7 +144,7 @@ def test_instructions_grow_as_rows_on_their_own() -> None:
     assert _row(lines, "load work")[1:] == ["1.00", "1.00", "50.0× for 50.0× (1.00)", "1.00"]
     assert "the instructions counted, not the time" in lines[3]
     table = bench_scale.work_lines(results)
-    assert "| 100k | 15,000 | – |" in table and "| 5m | 15,000 | – |" in table
+    assert "| 100k | 15,000 | – | – |" in table and "| 5m | 15,000 | – | – |" in table
 
 
 def test_no_work_table_without_counts() -> None:
