@@ -14,7 +14,7 @@ import bench_scale  # noqa: E402
 from servers import require  # noqa: E402
 
 from policykg.library import list_queries  # noqa: E402
-from policykg.load import LoadedGraph  # noqa: E402
+from policykg.load import LoadedGraph, load_project  # noqa: E402
 from policykg.query import EmbeddedEngine, prepare  # noqa: E402
 
 
@@ -213,3 +213,11 @@ def test_partitioned_loading_keeps_every_triple_in_a_store(tmp_path: Path) -> No
         for p in project.ontology_files() + sorted((project.graphs_dir / "shared").glob("*.ttl"))
     )
     assert int(out[1]) == int(whole[1]) + 2 * shared
+    assert int(whole[1]) == len(load_project(project))
+    library = subprocess.run(
+        bench_scale.python(bench_scale.LIBRARY_PARTITIONED, root) + ["2"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert library[1:] == [str(len(list_queries(project.queries_dir))), "2"]
