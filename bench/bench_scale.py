@@ -341,7 +341,8 @@ def count_instructions(args: list[str], limit: float, baseline: bool = False) ->
     off. With ``baseline``, the step's script stops just before its measured part (``BENCH_BASELINE``)."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "cachegrind.out"
-        environment = os.environ | ({"BENCH_BASELINE": "1"} if baseline else {})
+        # one hash seed for both runs, so that start-up does the same work in each
+        environment = os.environ | {"PYTHONHASHSEED": "0"} | ({"BENCH_BASELINE": "1"} if baseline else {})
         subprocess.run(
             ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}", *args],
             capture_output=True,
