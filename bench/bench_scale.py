@@ -8,9 +8,11 @@ process, so that its peak memory is its own:
 - the whole query library: on the embedded store, against rdflib's SPARQL engine, loading excluded;
 - validate, ``build --no-views --no-site``, analyze, views and site;
 - the work of loading and of the query library: the instructions they execute, counted by Valgrind
-  (``load work``, ``library work``, ``library unsorted work``; not run where Valgrind is missing). Time per triple rises as the
-  store outgrows the processor's caches; the count shows whether the work itself grows faster than the
-  triples.
+  (``load work``, ``library work``, ``library unsorted work``; not run where Valgrind is missing).
+  Time per triple rises as the store outgrows the processor's caches; the count shows whether the work
+  itself grows faster than the triples;
+- loading and the query library as a partitioned store would run them (``load partitioned``, ``library
+  partitioned``): in stores of 96 documents each, the 100k corpus's size.
 
 A step that runs past ``--limit`` seconds is stopped and reported as such. Targets at 1 million triples:
 load at least 10 times faster than rdflib's parser, the library at least 20 times faster than rdflib's
@@ -49,10 +51,11 @@ from pathlib import Path
 from policykg.project import Project
 from policykg.load import load_project
 if os.environ.get("BENCH_BASELINE"):
-    sys.exit()
+    os._exit(0)
 started = time.perf_counter()
 loaded = load_project(Project(Path(sys.argv[1])))
-print(time.perf_counter() - started, len(loaded.store))
+print(time.perf_counter() - started, len(loaded.store), flush=True)
+os._exit(0)  # without freeing the store, as the command line does, and as the baseline has none to free
 """
 
 RDFLIB_LOAD = """
@@ -83,11 +86,12 @@ if sys.argv[2:3] == ["unsorted"]:
     from bench_scale import unsorted
     queries = [unsorted(q) for q in queries]
 if os.environ.get("BENCH_BASELINE"):
-    sys.exit()
+    os._exit(0)
 started = time.perf_counter()
 for sparql in queries:
     engine.answer(sparql)
-print(time.perf_counter() - started, len(queries))
+print(time.perf_counter() - started, len(queries), flush=True)
+os._exit(0)  # the store and the answers are not freed: the baseline would free only the store
 """
 
 PARTITIONS = """
@@ -135,15 +139,15 @@ from policykg.query import EmbeddedEngine, prepare
 queries = [prepare(q)[0] for q in list_queries(project.queries_dir)]
 engines = [EmbeddedEngine(partition.store) for partition in partitions]
 started = time.perf_counter()
-for sparql in queries:
-    for engine in engines:
+for engine in engines:  # one partition after the other, so that each stays close to the processor
+    for sparql in queries:
         engine.answer(sparql)
 print(time.perf_counter() - started, len(queries), len(partitions))
 """
 )
-"""The query library on each partition in turn: what a partitioned store would spend before merging the
-partitions' answers (merging is not done: answers across documents, such as counts per institution,
-would need it)."""
+"""The query library on each partition in turn, the whole library on one before the next: what a
+partitioned store would spend before merging the partitions' answers. Merging is not done; answers
+across documents, such as counts per institution, would need it."""
 
 STORE = """
 import sys, time
@@ -344,7 +348,7 @@ def count_instructions(args: list[str], limit: float, baseline: bool = False) ->
         # one hash seed for both runs, so that start-up does the same work in each
         environment = os.environ | {"PYTHONHASHSEED": "0"} | ({"BENCH_BASELINE": "1"} if baseline else {})
         subprocess.run(
-            ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}", *args],
+            ["valgrind", "-q", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={out}", *args],
             capture_output=True,
             text=True,
             timeout=limit,
@@ -355,13 +359,14 @@ def count_instructions(args: list[str], limit: float, baseline: bool = False) ->
 
 
 def measure_work(args: list[str], limit: float) -> dict:
-    """The work of a step, machine-independent: the instructions its process executes, less those of the
-    same process stopped just before the step (interpreter start-up, imports and, for the query library,
-    loading). Unlike time, this count does not depend on how well the step's memory fits the processor's
-    caches, so it tells work that grows faster than the triples from memory that reaches further."""
-    result = {"date": time.strftime("%Y-%m-%d %H:%M"), "run": RUN}
+    """The work of a step: the instructions its process executes, less those of the same process stopped
+    just before the step (interpreter start-up, imports and, for the query library, loading); both end
+    without freeing what they hold. Unlike time, this count depends neither on the machine's speed nor on
+    how well the step's memory fits the processor's caches, so it tells work that grows faster than the
+    triples from memory that gets slower to reach."""
     if shutil.which("valgrind") is None:
         return {"skipped": "Valgrind is not installed (Debian: apt-get install valgrind)"}
+    result = {"run": RUN}
     started = time.perf_counter()
     try:
         total = count_instructions(args, limit)
@@ -370,8 +375,12 @@ def measure_work(args: list[str], limit: float) -> dict:
         return {**result, "timeout": limit}
     except subprocess.CalledProcessError as error:
         return {**result, "error": (error.stderr or error.stdout or "").strip().splitlines()[-1:]}
-    result["date"] = time.strftime("%Y-%m-%d %H:%M")
-    return {**result, "instructions": total - before, "wall": round(time.perf_counter() - started, 3)}
+    return {
+        **result,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "instructions": total - before,
+        "wall": round(time.perf_counter() - started, 3),
+    }
 
 
 RUN = time.strftime("%Y-%m-%d %H:%M")
@@ -390,8 +399,8 @@ def main() -> None:
         "--work-limit",
         type=float,
         default=4 * 3600,
-        help="seconds counting a step's instructions may take under Valgrind, about 20 to 40 times its "
-        "own time (default 14400)",
+        help="seconds each of the two runs that count a step's instructions may take under Valgrind, "
+        "about 20 to 40 times the step's own time (default 14400)",
     )
     parser.add_argument(
         "--rdflib-upto",
@@ -420,14 +429,14 @@ def main() -> None:
         write_results(json.loads((ROOT / "bench" / "results" / "scale.json").read_text(encoding="utf-8")))
         return
     saved = ROOT / "bench" / "results" / "scale.json"
-    chosen = args.steps.split(",") if args.steps else [*STEPS, *WORK_STEPS]
-    unknown = [name for name in chosen if name not in STEPS and name not in WORK_STEPS]
-    if unknown:
-        parser.error(f"no such step: {', '.join(unknown)} (steps: {', '.join([*STEPS, *WORK_STEPS])})")
+    try:
+        chosen, sizes = check_choices(args.steps, args.sizes, args.rdflib_upto)
+    except ValueError as error:
+        parser.error(str(error))
     measured: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         with_rdflib = True
-        for size in args.sizes.split(","):
+        for size in sizes:
             root = Path(folder) / size
             synthesize(Project(ROOT), root, DOCUMENTS[size], seed=1)
             os.sync()  # the corpus just written goes to disk now, not while the first step is measured
@@ -452,11 +461,7 @@ def main() -> None:
                     args.limit,
                 ),
             }
-            work = {
-                "load work": python(LOAD, root),
-                "library work": python(LIBRARY, root),
-                "library unsorted work": python(LIBRARY, root) + ["unsorted", str(ROOT / "bench")],
-            }
+            work = {f"{name} work": commands[name][0] for name in ("load", "library", "library unsorted")}
             row = {
                 name: measure_work(work[name], args.work_limit)
                 if name in work
@@ -467,14 +472,36 @@ def main() -> None:
             }
             if "seconds" in row.get("rdflib library", {}):
                 row["rdflib library"]["query_limit"] = args.query_limit
+            for name in ("load partitioned", "library partitioned"):
+                if "seconds" in row.get(name, {}):
+                    row[name]["documents_per_store"] = DOCUMENTS["100k"]
             shutil.rmtree(root)
             if size == args.rdflib_upto:
                 with_rdflib = False
             measured[size] = row
             print(size, json.dumps(row), flush=True)
-    # read again only now, so that runs of other steps or sizes that ended meanwhile are kept
-    results = json.loads(saved.read_text(encoding="utf-8")) if args.steps and saved.exists() else {}
+    # read only now, so that runs of other steps or sizes that ended meanwhile are kept
+    results = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
     write_results(merge_results(results, measured))
+
+
+def check_choices(steps: str | None, sizes: str, rdflib_upto: str) -> tuple[list[str], list[str]]:
+    """The steps and sizes asked for, or ValueError naming what is not one, before anything is measured.
+
+    >>> check_choices("load, library work", "100k,1m", "1m")
+    (['load', 'library work'], ['100k', '1m'])
+    >>> check_choices(None, "10k", "1m")[0] == [*STEPS, *WORK_STEPS]
+    True
+    """
+    chosen = [name.strip() for name in steps.split(",")] if steps else [*STEPS, *WORK_STEPS]
+    unknown = [name for name in chosen if name not in STEPS and name not in WORK_STEPS]
+    if unknown:
+        raise ValueError(f"no such step: {', '.join(unknown)} (steps: {','.join([*STEPS, *WORK_STEPS])})")
+    wanted = [size.strip() for size in sizes.split(",")]
+    for size in [*wanted, rdflib_upto]:
+        if size not in DOCUMENTS:
+            raise ValueError(f"no such size: {size} (sizes: {','.join(DOCUMENTS)})")
+    return chosen, wanted
 
 
 def merge_results(results: dict, measured: dict) -> dict:
@@ -515,7 +542,7 @@ WORK_STEPS = ["load work", "library work", "library unsorted work"]
 """The steps whose instructions are counted (see :func:`measure_work`)."""
 
 
-def cell(step: dict) -> str:
+def cell(step: dict, name: str) -> str:
     if "skipped" in step:
         return "not run"
     if "timeout" in step:
@@ -526,7 +553,7 @@ def cell(step: dict) -> str:
         " PSS" if step.get("memory") == "pss" else ""
     )
     parts = step.get("out", "").split()
-    if len(parts) == 3 and parts[2] != "0":
+    if name == "rdflib library" and len(parts) == 3 and parts[2] != "0":
         limit = f"the {step['query_limit']:.0f} s limit" if "query_limit" in step else "the limit"
         text = f"≥ {text} ({parts[2]} of {parts[1]} queries stopped at {limit})"
     return text
@@ -585,6 +612,11 @@ def plot_growth(results: dict) -> bool:
 
 
 def write_results(results: dict) -> None:
+    """Write the raw figures to bench/results/scale.json (first, so that they outlive a failure to
+    report them), then the report to docs/scale.md and its chart."""
+    out = ROOT / "bench" / "results" / "scale.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     steps = [
         "load",
         "rdflib load",
@@ -628,7 +660,11 @@ def write_results(results: dict) -> None:
     if repeats:
         lines += [
             "Where a step ran more than once ("
-            + " or ".join(str(n) for n in repeats)
+            + (
+                f"{', '.join(map(str, repeats[:-1]))} or {repeats[-1]}"
+                if len(repeats) > 1
+                else str(repeats[0])
+            )
             + " times, as marked in",
             "`bench/results/scale.json`), its time is the fastest run and its memory the largest: on this shared",
             "machine one run of a step can take up to twice as long as the next.",
@@ -640,17 +676,15 @@ def write_results(results: dict) -> None:
     ]
     for size, row in results.items():
         lines.append(
-            f"| {size} | {row['triples'] or '–'} | "
-            + " | ".join(cell(row.get(s, {"skipped": 1})) for s in steps)
+            f"| {size} | {row.get('triples') or '–'} | "
+            + " | ".join(cell(row.get(s, {"skipped": 1}), s) for s in steps)
             + " |"
         )
-    lines += measured_lines(
-        results, [*steps, "library unsorted", "load partitioned", "library partitioned", *WORK_STEPS]
-    )
+    lines += measured_lines(results, [*STEPS, *WORK_STEPS])
     lines.append("")
     for size, row in results.items():
-        load, rdflib_load = row["load"], row["rdflib load"]
-        library, rdflib_library = row["library"], row["rdflib library"]
+        load, rdflib_load = row.get("load", {}), row.get("rdflib load", {})
+        library, rdflib_library = row.get("library", {}), row.get("rdflib library", {})
         if "seconds" in load and "seconds" in rdflib_load:
             lines.append(
                 f"- {size}: loading is {rdflib_load['seconds'] / load['seconds']:.1f} times faster than rdflib's parser."
@@ -681,9 +715,6 @@ def write_results(results: dict) -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     (ROOT / "docs" / "scale.md").write_text(text, encoding="utf-8")
-    out = ROOT / "bench" / "results" / "scale.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 def measured_lines(results: dict, steps: list[str]) -> list[str]:
@@ -726,8 +757,10 @@ def store_lines(results: dict) -> list[str]:
 
 
 def figure(cell: dict) -> float | None:
-    """What a cell measured: seconds for a timed step, instructions for a counted one (None if neither)."""
-    return cell.get("seconds", cell.get("instructions"))
+    """What a cell measured: seconds for a timed step, instructions for a counted one (None if neither,
+    or if it is not above zero, which no growth can be computed from)."""
+    value = cell.get("seconds", cell.get("instructions"))
+    return value if value is not None and value > 0 else None
 
 
 def growth_lines(results: dict, steps: list[str]) -> list[str]:
@@ -753,13 +786,15 @@ def growth_lines(results: dict, steps: list[str]) -> list[str]:
         )
     if "load partitioned" in steps and "seconds" in base.get("load partitioned", {}):
         notes.append(
-            f"`load partitioned` loads the same corpus into stores of {DOCUMENTS['100k']} documents each (the"
+            f"`load partitioned` loads the same corpus into stores of"
+            f" {base['load partitioned'].get('documents_per_store', DOCUMENTS['100k'])} documents each (the"
             " 100k corpus's size), each with the ontology and the shared register, as a partitioned store would"
         )
     if "library partitioned" in steps and "seconds" in base.get("library partitioned", {}):
         notes.append(
             "`library partitioned` runs the query library on each of those stores in turn, without merging"
-            " their answers"
+            " their answers: a lower bound on what a partitioned store would spend, since a query across"
+            " documents sees one store at a time"
         )
     if any("instructions" in base.get(step, {}) for step in steps):
         notes.append("the `work` rows compare the instructions counted, not the time")
@@ -803,7 +838,7 @@ def work_lines(results: dict) -> list[str]:
     counted = [
         (size, row)
         for size, row in results.items()
-        if any("instructions" in row.get(s, {}) for s in WORK_STEPS)
+        if row.get("triples") and any("instructions" in row.get(s, {}) for s in WORK_STEPS)
     ]
     if not counted:
         return []

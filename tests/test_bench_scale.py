@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -100,13 +101,15 @@ def test_cells_are_grouped_by_the_run_that_measured_them() -> None:
 
 @pytest.mark.parametrize("out", ["12.5 55 3", "12.5 55 0"])
 def test_a_stopped_query_makes_the_rdflib_total_a_lower_bound(out: str) -> None:
-    text = bench_scale.cell({"seconds": 12.5, "peak_mib": 9, "out": out, "query_limit": 30.0})
+    text = bench_scale.cell(
+        {"seconds": 12.5, "peak_mib": 9, "out": out, "query_limit": 30.0}, "rdflib library"
+    )
     assert text.startswith("≥ ") == (out != "12.5 55 0")
     assert ("3 of 55 queries stopped at the 30 s limit" in text) == text.startswith("≥ ")
 
 
 def test_a_limit_not_recorded_is_named_as_such() -> None:
-    assert bench_scale.cell({"seconds": 1.0, "peak_mib": 9, "out": "1.0 55 2"}).endswith(
+    assert bench_scale.cell({"seconds": 1.0, "peak_mib": 9, "out": "1.0 55 2"}, "rdflib library").endswith(
         "(2 of 55 queries stopped at the limit)"
     )
 
@@ -175,7 +178,7 @@ def test_work_without_valgrind_is_named_not_run(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(bench_scale.shutil, "which", lambda _name: None)
     cell = bench_scale.measure_work([sys.executable, "-c", "pass"], 10)
     assert cell == {"skipped": "Valgrind is not installed (Debian: apt-get install valgrind)"}
-    assert bench_scale.cell(cell) == "not run"
+    assert bench_scale.cell(cell, "load work") == "not run"
 
 
 def test_the_partitioned_caption_only_with_its_row() -> None:
@@ -213,7 +216,7 @@ def test_partitioned_loading_keeps_every_triple_in_a_store(tmp_path: Path) -> No
         for p in project.ontology_files() + sorted((project.graphs_dir / "shared").glob("*.ttl"))
     )
     assert int(out[1]) == int(whole[1]) + 2 * shared
-    assert int(whole[1]) == len(load_project(project))
+    assert int(whole[1]) == len(load_project(project).store)
     library = subprocess.run(
         bench_scale.python(bench_scale.LIBRARY_PARTITIONED, root) + ["2"],
         capture_output=True,
@@ -221,3 +224,47 @@ def test_partitioned_loading_keeps_every_triple_in_a_store(tmp_path: Path) -> No
         check=True,
     ).stdout.split()
     assert library[1:] == [str(len(list_queries(project.queries_dir))), "2"]
+
+
+def test_three_figures_are_stopped_queries_only_for_rdflib() -> None:
+    """Other steps print three figures too (the partitioned ones: seconds, triples, stores)."""
+    assert bench_scale.cell({"seconds": 2.0, "peak_mib": 9, "out": "2.0 1030212 11"}, "load partitioned") == (
+        "2.00 s, 9 MiB"
+    )
+
+
+@pytest.mark.parametrize(
+    ("steps", "sizes", "upto", "message"),
+    [
+        ("load,lode", "1m", "1m", "no such step: lode"),
+        ("load", "1m,2m", "1m", "no such size: 2m"),
+        ("load", "1m", "1M", "no such size: 1M"),
+    ],
+)
+def test_a_step_or_size_that_does_not_exist_is_refused(
+    steps: str, sizes: str, upto: str, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        bench_scale.check_choices(steps, sizes, upto)
+
+
+def test_the_command_refuses_an_unknown_step_before_measuring() -> None:
+    done = subprocess.run(
+        [sys.executable, str(Path(bench_scale.__file__)), "--steps", "lode", "--sizes", "10k"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "no such step: lode" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_incomplete_results_are_saved_and_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A size measured for one step only, without loading, is written and reported without failing."""
+    (tmp_path / "docs").mkdir()
+    monkeypatch.setattr(bench_scale, "ROOT", tmp_path)
+    results = bench_scale.merge_results({}, {"5m": {"library work": {"instructions": 10}}})
+    assert results == {"5m": {"library work": {"instructions": 10}, "triples": None}}
+    bench_scale.write_results(results)
+    assert json.loads((tmp_path / "bench" / "results" / "scale.json").read_text()) == results
+    assert "| 5m | – |" in (tmp_path / "docs" / "scale.md").read_text()
