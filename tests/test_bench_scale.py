@@ -72,13 +72,34 @@ def test_a_size_without_the_step_reads_as_a_dash() -> None:
     assert cells[3] == "50.0× for 50.0× (1.00)"
 
 
-def test_the_unsorted_caption_only_with_its_row() -> None:
-    plain = "\n".join(bench_scale.growth_lines(_results({"library": [1.0, 10.0, 50.0]}), ["library"]))
-    both = _results({"library": [1.0, 10.0, 50.0], "library unsorted": [1.0, 9.0, 40.0]})
-    with_row = "\n".join(bench_scale.growth_lines(both, ["library", "library unsorted"]))
-    assert "`library unsorted`" not in plain
-    assert "`library unsorted` runs the same queries" in with_row
-    assert "| library unsorted | 0.90 |" in with_row
+@pytest.mark.parametrize(
+    ("step", "other", "times", "caption", "row"),
+    [
+        (
+            "library",
+            "library unsorted",
+            [1.0, 9.0, 40.0],
+            "`library unsorted` runs the same queries",
+            "| library unsorted | 0.90 |",
+        ),
+        (
+            "load",
+            "load partitioned",
+            [1.0, 10.0, 51.0],
+            "`load partitioned` loads the same corpus into stores of 96 documents",
+            "| load partitioned | 1.00 | 1.02 | 51.0× for 50.0× (1.02) | 1.01 |",
+        ),
+    ],
+)
+def test_a_caption_only_with_its_row(
+    step: str, other: str, times: list[float], caption: str, row: str
+) -> None:
+    plain = "\n".join(bench_scale.growth_lines(_results({step: [1.0, 10.0, 50.0]}), [step]))
+    both = _results({step: [1.0, 13.0, 76.0], other: times})
+    with_row = "\n".join(bench_scale.growth_lines(both, [step, other]))
+    assert f"`{other}`" not in plain
+    assert caption in with_row
+    assert row in with_row
 
 
 def test_cells_are_grouped_by_the_run_that_measured_them() -> None:
@@ -179,15 +200,6 @@ def test_work_without_valgrind_is_named_not_run(monkeypatch: pytest.MonkeyPatch)
     cell = bench_scale.measure_work([sys.executable, "-c", "pass"], 10)
     assert cell == {"skipped": "Valgrind is not installed (Debian: apt-get install valgrind)"}
     assert bench_scale.cell(cell, "load work") == "not run"
-
-
-def test_the_partitioned_caption_only_with_its_row() -> None:
-    plain = "\n".join(bench_scale.growth_lines(_results({"load": [1.0, 10.0, 50.0]}), ["load"]))
-    both = _results({"load": [1.0, 13.0, 76.0], "load partitioned": [1.0, 10.0, 51.0]})
-    with_row = "\n".join(bench_scale.growth_lines(both, ["load", "load partitioned"]))
-    assert "`load partitioned`" not in plain
-    assert "`load partitioned` loads the same corpus into stores of 96 documents" in with_row
-    assert "| load partitioned | 1.00 | 1.02 | 51.0× for 50.0× (1.02) | 1.01 |" in with_row
 
 
 def test_partitioned_loading_keeps_every_triple_in_a_store(tmp_path: Path) -> None:
