@@ -272,14 +272,20 @@ def tree_memory(pid: int) -> int:
     return total
 
 
-def fastest(args: list[str], limit: float, repeat: int) -> dict:
-    """The fastest of ``repeat`` runs of a step (see :func:`measure`), with how many were made."""
-    runs = [measure(args, limit) for _ in range(repeat)]
+def fastest(runs: list[dict]) -> dict:
+    """The fastest of a step's runs (see :func:`measure`), with every run's time and the largest peak
+    memory; a run that failed or ran out of time is what is reported.
+
+    >>> fastest([{"seconds": 3.0, "peak_mib": 90}, {"seconds": 2.5, "peak_mib": 80}])
+    {'seconds': 2.5, 'peak_mib': 90, 'runs': [3.0, 2.5]}
+    >>> fastest([{"seconds": 3.0, "peak_mib": 90}, {"timeout": 900, "peak_mib": 95}])
+    {'timeout': 900, 'peak_mib': 95}
+    """
     done = [r for r in runs if "seconds" in r]
-    if len(done) < len(runs):  # a run that failed or ran out of time is what is reported
+    if len(done) < len(runs):
         return next(r for r in runs if "seconds" not in r)
     best = min(done, key=lambda r: r["seconds"])
-    if repeat == 1:
+    if len(runs) == 1:
         return best
     return best | {"runs": [r["seconds"] for r in done], "peak_mib": max(r["peak_mib"] for r in runs)}
 
@@ -416,8 +422,9 @@ def main() -> None:
         "--repeat",
         type=int,
         default=1,
-        help="run each of policykg's steps this many times and keep the fastest (default 1): on a shared "
-        "machine one run can take twice as long as the next",
+        help="run each of policykg's steps this many times and keep the fastest (default 1), in rounds "
+        "that each measure every size once: on a shared machine one run can take twice as long as the "
+        "next, and rounds keep that drift out of the ratios between sizes",
     )
     parser.add_argument(
         "--replot",
@@ -435,54 +442,65 @@ def main() -> None:
         parser.error(str(error))
     measured: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
-        with_rdflib = True
-        for size in sizes:
-            root = Path(folder) / size
+        roots = {size: Path(folder) / size for size in sizes}
+        for size, root in roots.items():
             synthesize(Project(ROOT), root, DOCUMENTS[size], seed=1)
-            os.sync()  # the corpus just written goes to disk now, not while the first step is measured
-            skipped = {"skipped": f"above --rdflib-upto {args.rdflib_upto}"}
-            commands = {
-                "load": (python(LOAD, root), args.limit),
-                "rdflib load": (python(RDFLIB_LOAD, root), args.limit) if with_rdflib else None,
-                "library": (python(LIBRARY, root), args.limit),
-                "library unsorted": (python(LIBRARY, root) + ["unsorted", str(ROOT / "bench")], args.limit),
-                "rdflib library": (python(RDFLIB_LIBRARY, root) + [str(args.query_limit)], args.limit * 4)
-                if with_rdflib
-                else None,
-                "validate": (policykg(root, "validate"), args.limit),
-                "build": (policykg(root, "build", "--no-views", "--no-site"), args.limit),
-                "analyze": (policykg(root, "analyze"), args.limit),
-                "views": (policykg(root, "views"), args.limit),
-                "site": (policykg(root, "site"), args.limit),
-                "store": (python(STORE, root), args.limit),
-                "load partitioned": (python(LOAD_PARTITIONED, root) + [str(DOCUMENTS["100k"])], args.limit),
-                "library partitioned": (
-                    python(LIBRARY_PARTITIONED, root) + [str(DOCUMENTS["100k"])],
-                    args.limit,
-                ),
-            }
-            work = {f"{name} work": commands[name][0] for name in ("load", "library", "library unsorted")}
-            row = {
-                name: measure_work(work[name], args.work_limit)
-                if name in work
-                else fastest(*commands[name], 1 if "rdflib" in name else args.repeat)
-                if commands[name]
-                else skipped
-                for name in chosen
-            }
+        os.sync()  # the corpora just written go to disk now, not while the first step is measured
+        runs: dict[str, dict[str, list[dict]]] = {size: {} for size in sizes}
+        # round after round, each measuring every size once: a size's fastest run and another's then come
+        # from the machine at the same speed, so their ratio does not take its drift for growth
+        for turn in range(args.repeat):
+            for size, root in roots.items():
+                commands = step_commands(root, args, rdflib=DOCUMENTS[size] <= DOCUMENTS[args.rdflib_upto])
+                for name in chosen:
+                    if turn and (name in WORK_STEPS or "rdflib" in name):
+                        continue  # counted once: instructions do not vary, and rdflib is measured once
+                    if name in WORK_STEPS:
+                        result = measure_work(commands[name], args.work_limit)
+                    elif commands[name] is None:
+                        result = {"skipped": f"above --rdflib-upto {args.rdflib_upto}"}
+                    else:
+                        result = measure(*commands[name])
+                    runs[size].setdefault(name, []).append(result)
+                print(f"round {turn + 1} of {args.repeat}: {size} measured", flush=True)
+        for size in sizes:
+            row = {name: fastest(step_runs) for name, step_runs in runs[size].items()}
             if "seconds" in row.get("rdflib library", {}):
                 row["rdflib library"]["query_limit"] = args.query_limit
             for name in ("load partitioned", "library partitioned"):
                 if "seconds" in row.get(name, {}):
                     row[name]["documents_per_store"] = DOCUMENTS["100k"]
-            shutil.rmtree(root)
-            if size == args.rdflib_upto:
-                with_rdflib = False
+            for step in row.values():
+                if "runs" in step:
+                    step["rounds"] = args.repeat
             measured[size] = row
             print(size, json.dumps(row), flush=True)
     # read only now, so that runs of other steps or sizes that ended meanwhile are kept
     results = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
     write_results(merge_results(results, measured))
+
+
+def step_commands(root: Path, args: argparse.Namespace, rdflib: bool) -> dict:
+    """Each step's command on the corpus at ``root`` with its time limit (the counted steps: the command
+    alone); rdflib's steps are None unless ``rdflib``."""
+    commands = {
+        "load": (python(LOAD, root), args.limit),
+        "rdflib load": (python(RDFLIB_LOAD, root), args.limit) if rdflib else None,
+        "library": (python(LIBRARY, root), args.limit),
+        "library unsorted": (python(LIBRARY, root) + ["unsorted", str(ROOT / "bench")], args.limit),
+        "rdflib library": (python(RDFLIB_LIBRARY, root) + [str(args.query_limit)], args.limit * 4)
+        if rdflib
+        else None,
+        "validate": (policykg(root, "validate"), args.limit),
+        "build": (policykg(root, "build", "--no-views", "--no-site"), args.limit),
+        "analyze": (policykg(root, "analyze"), args.limit),
+        "views": (policykg(root, "views"), args.limit),
+        "site": (policykg(root, "site"), args.limit),
+        "store": (python(STORE, root), args.limit),
+        "load partitioned": (python(LOAD_PARTITIONED, root) + [str(DOCUMENTS["100k"])], args.limit),
+        "library partitioned": (python(LIBRARY_PARTITIONED, root) + [str(DOCUMENTS["100k"])], args.limit),
+    }
+    return commands | {f"{name} work": commands[name][0] for name in ("load", "library", "library unsorted")}
 
 
 def check_choices(steps: str | None, sizes: str, rdflib_upto: str) -> tuple[list[str], list[str]]:
@@ -642,14 +660,10 @@ def write_results(results: dict) -> None:
         "are left to `views --document`, and above 20,000 resources the site writes pages for the",
         "documents and what they share while `serve` renders the rest on request ([corpora.md](corpora.md)).",
     ]
-    repeats = sorted(
-        {
-            len(step["runs"])
-            for row in results.values()
-            for step in row.values()
-            if isinstance(step, dict) and "runs" in step
-        }
-    )
+    repeated = [
+        step for row in results.values() for step in row.values() if isinstance(step, dict) and "runs" in step
+    ]
+    repeats = sorted({len(step["runs"]) for step in repeated})
     if repeats:
         lines += [
             "Where a step ran more than once ("
@@ -662,6 +676,16 @@ def write_results(results: dict) -> None:
             "`bench/results/scale.json`), its time is the fastest run and its memory the largest: on this shared",
             "machine one run of a step can take up to twice as long as the next.",
         ]
+        if any("rounds" in step for step in repeated):
+            lines.append(
+                "Runs marked `rounds` went in rounds, each measuring every size once, so that the sizes compared"
+                " ran at the machine's same speed"
+                + (
+                    "; the others ran one size's repeats one after another."
+                    if any("rounds" not in step for step in repeated)
+                    else "."
+                )
+            )
     lines += [
         "",
         "| size | triples | " + " | ".join(steps) + " |",

@@ -280,3 +280,54 @@ def test_incomplete_results_are_saved_and_reported(tmp_path: Path, monkeypatch: 
     bench_scale.write_results(results)
     assert json.loads((tmp_path / "bench" / "results" / "scale.json").read_text()) == results
     assert "| 5m | – |" in (tmp_path / "docs" / "scale.md").read_text()
+
+
+def _run_main(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> list[tuple[str, str]]:
+    """Run the benchmark's command with corpora and steps stood in for; the (size, step) measured, in order."""
+    (tmp_path / "docs").mkdir()
+    monkeypatch.setattr(bench_scale, "ROOT", tmp_path)
+    monkeypatch.setattr(bench_scale, "synthesize", lambda _project, out, _documents, seed: out.mkdir())
+    triples = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
+    codes = {"load": bench_scale.LOAD, "rdflib load": bench_scale.RDFLIB_LOAD}
+    calls: list[tuple[str, str]] = []
+
+    def measure(command: list[str], _limit: float) -> dict:
+        size = Path(command[3] if command[1] == "-c" else command[command.index("--root") + 1]).name
+        step = next(name for name, code in codes.items() if code in command)
+        calls.append((size, step))
+        return {"seconds": len(calls), "peak_mib": 1, "out": f"{len(calls)} {triples[size]}"}
+
+    monkeypatch.setattr(bench_scale, "measure", measure)
+    monkeypatch.setattr(sys, "argv", ["bench_scale.py", *args])
+    bench_scale.main()
+    return calls
+
+
+def test_repeats_go_in_rounds_over_the_sizes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every round measures every size once; each size keeps its fastest run, and rdflib runs once."""
+    calls = _run_main(
+        tmp_path, monkeypatch, "--sizes", "10k,100k", "--steps", "load,rdflib load", "--repeat", "3"
+    )
+    assert (
+        calls
+        == [("10k", "load"), ("10k", "rdflib load"), ("100k", "load"), ("100k", "rdflib load")]
+        + [
+            ("10k", "load"),
+            ("100k", "load"),
+        ]
+        * 2
+    )
+    saved = json.loads((tmp_path / "bench" / "results" / "scale.json").read_text())
+    assert saved["10k"]["load"]["runs"] == [1, 5, 7] and saved["10k"]["load"]["seconds"] == 1
+    assert saved["100k"]["load"]["runs"] == [3, 6, 8] and saved["100k"]["load"]["rounds"] == 3
+    assert "runs" not in saved["100k"]["rdflib load"]
+    assert "Runs marked `rounds` went in rounds" in (tmp_path / "docs" / "scale.md").read_text()
+
+
+def test_rdflib_is_left_out_above_its_size_whatever_sizes_are_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _run_main(tmp_path, monkeypatch, "--sizes", "5m", "--steps", "load,rdflib load")
+    assert calls == [("5m", "load")]
+    saved = json.loads((tmp_path / "bench" / "results" / "scale.json").read_text())
+    assert saved["5m"]["rdflib load"] == {"skipped": "above --rdflib-upto 1m"}
