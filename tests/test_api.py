@@ -17,6 +17,7 @@ def test_load_the_project_and_ask_by_name() -> None:
     kg = policykg.load(ROOT)
     rows = kg.query("overlaps/institutions-across-priorities")
     assert rows[0]._fields == (
+        "document",
         "institution",
         "institutionLabel",
         "priorities",
@@ -49,7 +50,7 @@ def test_rdflib_view_and_dataframe() -> None:
     kg = policykg.load(ROOT)
     assert len(kg.graph) > 3000
     frame = kg.to_dataframe("budget/budget-by-priority-and-period")
-    assert list(frame.columns) == ["priorityLabel", "periodLabel", "amount"]
+    assert list(frame.columns) == ["document", "priorityLabel", "periodLabel", "amount"]
     assert len(frame) == 24
     assert float(frame[frame.periodLabel == "structural"].amount.sum()) == 2965
 

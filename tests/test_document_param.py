@@ -143,3 +143,44 @@ def test_a_named_document_gives_what_that_document_alone_gives(
     assert all(name in answered for name in pair.params), "the parameters set above find something"
     assert len(answered) >= 0.7 * len(queries), sorted({q.name for q in queries} - set(answered))
     assert len(widened) >= 0.6 * len(queries), sorted({q.name for q in queries} - set(widened))
+
+
+LINKED_ACROSS = (
+    "overlaps/framework-links",
+    "overlaps/institution-links",
+    "overlaps/target-groups-across-priorities",
+)
+"""Queries whose rows belong to one document but that keep only what two or more priorities share, the
+priorities of every document counted: over the corpus they also show links between documents."""
+
+
+@pytest.mark.parametrize("corpus", ["synthetic", "fiche"])
+def test_over_every_document_each_keeps_its_own_rows(corpus: str, request: pytest.FixtureRequest) -> None:
+    """A query whose rows belong to one document (they start with it) gives, over every document, each
+    document's own rows side by side: none merged with another document's. The synthetic documents name
+    their priorities alike ("Priority 0" …), as two editions of one policy would, so a query that grouped
+    by a priority's label rather than the priority would add two documents' figures into one row."""
+    pair: Pair = request.getfixturevalue(corpus)
+    documents = [row.document for row in pair.two.query("compare/documents")]
+    assert len(documents) == 2
+    checked, both = [], []
+    for query in pair.two.queries():
+        if query.params.get("document") != "UNDEF":
+            continue
+        params = pair.params.get(query.name, {})
+        everything = rows(pair.two, query.name, **params)
+        if not everything or everything[0]._fields[0] != "document":
+            continue
+        each = sorted(
+            (r for d in documents for r in pair.two.query(query.name, document=d, **params)), key=repr
+        )
+        if query.name in LINKED_ACROSS:
+            assert set(each) <= set(everything), query.name
+        else:
+            assert everything == each, query.name
+        assert {r.document for r in everything} <= set(documents), query.name
+        checked.append(query.name)
+        if {r.document for r in everything} == set(documents):
+            both.append(query.name)
+    # most of them answer for both documents, so the rows side by side are a real test
+    assert len(checked) >= 20 and len(both) >= 0.8 * len(checked), sorted(set(checked) - set(both))

@@ -128,7 +128,8 @@ def test_cli_query_on_the_store(built: Path, store: dict[str, str]) -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["periodLabel", "printed", "sum", "addsUp"] and rows[1] == [
+    assert rows[0] == ["document", "periodLabel", "printed", "sum", "addsUp"] and rows[1] == [
+        "https://w3id.org/policykg/id/kernboodschap-digitalisering",
         "2026",
         "1705",
         "1705",
