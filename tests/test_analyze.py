@@ -22,7 +22,7 @@ from policykg.analyze import (
     render_page,
     sampled_betweenness,
 )
-from policykg.load import LoadedGraph
+from policykg.load import LoadedGraph, load_project
 from policykg.project import Project
 
 ID = "https://w3id.org/policykg/id/"
@@ -199,3 +199,39 @@ def test_the_report_does_not_depend_on_the_hash_seed(tmp_path) -> None:
         reports.append((out / "report.json").read_text(encoding="utf-8"))
     assert json.loads(reports[0])["communities"]
     assert reports[0] == reports[1]
+
+
+def test_priorities_named_alike_say_whose_they_are(tmp_path) -> None:
+    """Synthetic documents name their priorities alike: across documents each priority's label in the
+    report names its document, so that no two priorities read the same."""
+    corpus = tmp_path / "corpus"
+    assert run_cli("synth", "--documents", "3", "--seed", "2", "--out", str(corpus)).returncode == 0
+    report = analyze_graph(load_project(Project(corpus)))
+    named: dict[str, set[str]] = {}
+    for bridge in report["bridges"]:
+        for priority in bridge["priorities"]:
+            named.setdefault(priority["label"], set()).add(priority["iri"])
+    for pair in report["entanglement"]:
+        for priority in (pair["a"], pair["b"]):
+            named.setdefault(priority["label"], set()).add(priority["iri"])
+    assert len(named) > 4 and all(len(iris) == 1 for iris in named.values()), named
+    assert "Priority 0 (Document 0002)" in named
+
+
+def test_groups_leave_out_hubs_and_the_report_says_so(
+    loaded: LoadedGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a hub threshold the fiche exceeds, no group is named after a hub, and the summary says which
+    were left out."""
+    monkeypatch.setattr(analyze, "HUB", 5)
+    members: dict[str, set[str]] = {}
+    for edge in analyze.project_graphs(loaded).actor_edges:
+        members.setdefault(edge["actor"], set()).add(edge["intervention"])
+    hubs = {actor for actor, interventions in members.items() if len(interventions) > 5}
+    assert hubs
+    report = analyze_graph(loaded)
+    assert any(
+        note.startswith(f"Groups of interventions leave out what {len(hubs)} ")
+        for note in report["summary"]["approximations"]
+    )
+    assert report["communities"] and not {s["iri"] for c in report["communities"] for s in c["shared"]} & hubs

@@ -326,3 +326,11 @@ def test_views_too_large_to_draw_are_aggregated(corpus: Project, monkeypatch: py
     assert set(dependencies.nodes) >= {e.source for e in dependencies.edges} | {
         e.target for e in dependencies.edges
     }
+
+
+def test_priorities_named_alike_say_whose_they_are(corpus: Project) -> None:
+    """The three synthetic documents name their priorities alike: each priority's view says its document."""
+    data = project_view_data(load_project(corpus))
+    titles = [view.title for view in define_views(data) if view.group == "priorities"]
+    assert len(titles) == len(set(titles)) == len([n for n in data.nodes.values() if n.kind == "priority"])
+    assert "Priority: Priority 0 (Document 0002)" in titles

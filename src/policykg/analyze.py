@@ -131,10 +131,9 @@ def _edge_order(r: dict[str, str]) -> tuple[Any, ...]:
 def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projection:
     """Read labels, passages, interventions, actor edges, dependencies and budgets from the store; with
     ``document``, only that document's interventions and what they touch."""
+    rows = [r for r in _select(loaded, INTERVENTIONS) if "document" in r]
     priority_of = {
-        r["intervention"]: r["priority"]
-        for r in _select(loaded, INTERVENTIONS)
-        if "document" in r and (document is None or r["document"] == document)
+        r["intervention"]: r["priority"] for r in rows if document is None or r["document"] == document
     }
     budget: dict[str, dict[str, Decimal]] = defaultdict(dict)
     priorities = set(priority_of.values())
@@ -143,8 +142,14 @@ def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projecti
             budget[row["priority"]][row["period"]] = Decimal(row["amount"])
     edges = [r for r in _select(loaded, ACTOR_EDGES) if r["intervention"] in priority_of]
     dependencies = [r for r in _select(loaded, DEPENDENCIES) if document is None or r["from"] in priority_of]
+    labels = _pairs(loaded, LABELS)
+    document_of = {r["priority"]: r["document"] for r in rows if r["priority"] in priorities}
+    if len(set(document_of.values())) > 1:
+        # documents may name their priorities alike: across documents, a priority's label says whose it is
+        for priority, owner in document_of.items():
+            labels[priority] = f"{labels.get(priority, priority)} ({labels.get(owner, owner)})"
     return Projection(
-        labels=_pairs(loaded, LABELS),
+        labels=labels,
         passages=_pairs(loaded, PASSAGES),
         priority_of=priority_of,
         actor_edges=sorted(edges, key=_edge_order),
@@ -534,7 +539,12 @@ def find_communities(p: Projection, seed: int = 42) -> list[dict[str, Any]]:
             continue
         # what the members share, counted from the members' side (in the order of members_of for ties)
         shared = Counter(actor for m in group for actor in actors_of.get(m, ()))
-        naming = [a for a in sorted(shared, key=lambda a: (-shared[a], rank[a])) if shared[a] >= 2][:3]
+        # named after what links them in the graph: hubs link no one there
+        naming = [
+            a
+            for a in sorted(shared, key=lambda a: (-shared[a], rank[a]))
+            if shared[a] >= 2 and len(members_of[a]) <= HUB
+        ][:3]
         priorities = sorted(
             {p.priority_of[m] for m in group if m in p.priority_of}, key=lambda x: (p.labels.get(x, x), x)
         )
@@ -562,6 +572,17 @@ def approximations(p: Projection) -> list[str]:
         notes.append(
             f"Betweenness is estimated from {SAMPLE_SOURCES} sampled sources (seed 42): the intervention–actor "
             f"graph has {nodes:,} nodes, more than {SAMPLE_ABOVE:,}."
+        )
+    members = Counter(
+        e["actor"] for e in {(e["actor"], e["intervention"]): e for e in p.actor_edges}.values()
+    )
+    hubs = sorted((a for a, n in members.items() if n > HUB), key=lambda a: (-members[a], p.labels.get(a, a)))
+    if hubs:
+        most = ", ".join(f"{p.labels.get(a, a)} ({members[a]:,})" for a in hubs[:3])
+        notes.append(
+            f"Groups of interventions leave out what {len(hubs):,} institutions, laws, strategies, themes or "
+            f"target groups share, each taking part in more than {HUB} interventions (the most: {most}): "
+            "they would link nearly everything, and tell little about what belongs together."
         )
     priorities = len(set(p.priority_of.values()))
     if priorities > PAIRS_ABOVE:

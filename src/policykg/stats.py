@@ -46,6 +46,7 @@ def compute_stats(loaded: LoadedGraph) -> dict[str, Any]:
                 "priority": iri,
                 "label": loaded.label(iri),
                 "document": row["document"].value,
+                "document_label": loaded.label(row["document"].value),
                 **{k: int(row[k].value) for k in ("interventions", "institutions", "frameworks", "themes")},
             }
         )
@@ -59,6 +60,15 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines += [f"  {c:<{width}}  {n:>6}" for c, n in stats["classes"].items()]
     columns = ("interventions", "institutions", "frameworks", "themes")
     lines += ["", f"  {'per priority':<40}" + "".join(f"  {c:>13}" for c in columns)]
+    # with more than one document, each document's priorities under its name: priorities of different
+    # documents may be named alike
+    several = len({p["document"] for p in stats["priorities"]}) > 1
+    indent = "    " if several else "  "
+    document = None
     for p in stats["priorities"]:
-        lines.append(f"  {(p['label'] or '')[:40]:<40}" + "".join(f"  {p[c]:>13}" for c in columns))
+        if several and p["document"] != document:
+            document = p["document"]
+            lines.append(f"  {p.get('document_label') or document}")
+        label = (p["label"] or "")[: 42 - len(indent)]
+        lines.append(f"{indent}{label:<{42 - len(indent)}}" + "".join(f"  {p[c]:>13}" for c in columns))
     return "\n".join(lines)

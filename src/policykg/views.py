@@ -175,6 +175,7 @@ class ViewData:
     nodes: dict[str, ViewNode] = field(default_factory=dict)
     edges: list[ViewEdge] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
+    document_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -198,7 +199,8 @@ def _clip(text: str, limit: int = 320) -> str:
 
 def project_view_data(loaded: LoadedGraph) -> ViewData:
     """Read the nodes, and every edge with its passage, using the library's ``provenance/edge-passages``."""
-    data = ViewData(documents=loaded.documents())
+    documents = loaded.documents()
+    data = ViewData(documents=documents, document_labels={d: loaded.label(d) or d for d in documents})
     kind_of_class = {str(PKG[k["class"]]): name for name, k in KINDS.items()}
     strategy_priorities = {r["p"] for r in loaded.select(STRATEGY_PRIORITIES)}
     budgets = {r["priority"]: float(r["total"]) for r in loaded.select(BUDGETS)}
@@ -336,10 +338,17 @@ def define_views(data: ViewData) -> list[View]:
         edges = [e for m in sorted(members) for e in from_source[m]]
         touched = {priority} | members | {e.target for e in edges}
         label = nodes[priority].label_en
+        # documents may name their priorities alike: the title then says whose it is
+        document = next((d for d in data.documents if priority.startswith(d + "/")), None)
+        whose = (
+            f" ({data.document_labels.get(document, document)})"
+            if document and len(data.documents) > 1
+            else ""
+        )
         views.append(
             View(
                 f"priority-{slugs[priority]}",
-                f"Priority: {label}",
+                f"Priority: {label}{whose}",
                 f"The {len(members)} interventions under {label} and everything they touch.",
                 "priorities",
                 sorted(touched),
