@@ -8,6 +8,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from conftest import ROOT, run_cli
 
 
@@ -36,23 +37,24 @@ def test_table_shows_labels_beside_iris_and_fits_the_width() -> None:
     assert max(len(line) for line in result.stdout.splitlines()) <= 400
     narrow = run_cli("query", "browse/frameworks-by-priority", "--width", "70", root=ROOT)
     assert max(len(line) for line in narrow.stdout.splitlines()) <= 70
-    assert "Digital Serv…" in narrow.stdout
+    assert "Digital S…" in narrow.stdout
 
 
 def test_machine_formats_follow_the_w3c_result_formats() -> None:
     name = "budget/printed-totals"
     data = json.loads(run_cli("query", name, "--format", "json", root=ROOT).stdout)
-    assert data["head"]["vars"] == ["periodLabel", "printed", "sum", "addsUp"]
+    assert data["head"]["vars"] == ["document", "periodLabel", "printed", "sum", "addsUp"]
     assert len(data["results"]["bindings"]) == 6
     rows = list(csv.reader(io.StringIO(run_cli("query", name, "-f", "csv", root=ROOT).stdout)))
-    assert rows[0] == ["periodLabel", "printed", "sum", "addsUp"] and rows[1] == [
+    assert rows[0] == ["document", "periodLabel", "printed", "sum", "addsUp"] and rows[1] == [
+        "https://w3id.org/policykg/id/kernboodschap-digitalisering",
         "2026",
         "1705",
         "1705",
         "yes",
     ]
     tsv = run_cli("query", name, "-f", "tsv", root=ROOT).stdout.splitlines()
-    assert tsv[0] == "?periodLabel\t?printed\t?sum\t?addsUp"
+    assert tsv[0] == "?document\t?periodLabel\t?printed\t?sum\t?addsUp"
     root = ET.fromstring(run_cli("query", name, "-f", "xml", root=ROOT).stdout)
     assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
 
@@ -133,3 +135,22 @@ def test_first_rows_are_the_answers_own_rows_and_count_them_all(loaded) -> None:
             assert first.rows == whole.rows[:3], query.name
             compared += bool(whole.rows)
     assert compared >= 30
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("kernboodschap-digitalisering", "not an IRI"),
+        (
+            "id:kernboodschap-digitalisering/priority",
+            "no policy document with that IRI in the graph (documents: ",
+        ),
+    ],
+)
+def test_a_document_not_in_the_graph_is_refused_not_answered_empty(value: str, message: str) -> None:
+    result = run_cli("query", "overlaps/themes-across-priorities", "--param", f"document={value}", root=ROOT)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "https://w3id.org/policykg/id/kernboodschap-digitalisering" in result.stderr
+        or message == "not an IRI"
+    )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
-from conftest import ROOT, run_cli
+import pyoxigraph as ox
+import pytest
+from conftest import ROOT, copy_project, run_cli
 
 
 def digest(folder: Path) -> str:
@@ -116,6 +119,52 @@ def test_analyze_one_document_of_many(tmp_path: Path) -> None:
     whole = run_cli("analyze", root=root)
     one = run_cli("analyze", "--document", "id:synth-0002", root=root)
     assert whole.returncode == 0 and one.returncode == 0, one.stderr
-    report = json.loads((root / "dist" / "analysis" / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((root / "dist" / "analysis-synth-0002" / "report.json").read_text(encoding="utf-8"))
+    corpus = json.loads((root / "dist" / "analysis" / "report.json").read_text(encoding="utf-8"))
+    assert corpus["summary"]["interventions"] == 120, "the whole corpus's report stays beside it"
     assert report["summary"]["interventions"] == 40 and report["summary"]["priorities"] == 4
     assert all("/synth-0002/" in m["iri"] for c in report["communities"] for m in c["members"])
+
+
+@pytest.mark.parametrize("count", ["0", "-3", "abc", "100001"])
+def test_synth_refuses_what_is_not_a_number_of_documents(tmp_path: Path, count: str) -> None:
+    result = run_cli("synth", "--documents", count, "--out", str(tmp_path / "out"), root=ROOT)
+    assert result.returncode == 2 and "from 1 to 100000" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("inside", ["graphs/synth", "sources", "queries/x"])
+def test_synth_keeps_out_of_the_projects_own_folders(tmp_path: Path, inside: str) -> None:
+    project = tmp_path / "project"
+    copy_project(project)
+    result = run_cli("synth", "--documents", "1", "--out", str(project / inside), root=project)
+    assert result.returncode == 2 and "would mix with its real data" in result.stderr
+    assert not (project / "graphs" / "synth").exists() and not (project / "queries" / "x").exists()
+    assert run_cli("validate", root=project).returncode == 0
+
+
+def test_synth_replaces_what_it_wrote_and_counts_its_triples(tmp_path: Path) -> None:
+    out = tmp_path / "corpus"
+    assert run_cli("synth", "--documents", "2", "--seed", "1", "--out", str(out), root=ROOT).returncode == 0
+    again = run_cli("synth", "--documents", "3", "--seed", "2", "--out", str(out), root=ROOT)
+    assert again.returncode == 0, again.stderr
+    assert sorted(p.name for p in (out / "graphs").iterdir()) == [
+        "shared",
+        "synth-0001",
+        "synth-0002",
+        "synth-0003",
+    ]
+    held = sum(
+        len(list(ox.parse(path=path, format=ox.RdfFormat.TURTLE))) for path in (out / "graphs").rglob("*.ttl")
+    )
+    assert f"({held} triples in its graphs, seed 2)" in again.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["corpus"], "nothing staged is left beside it"
+
+
+def test_synth_outside_a_project_says_what_it_needs(tmp_path: Path) -> None:
+    bare = tmp_path / "bare"
+    shutil.copytree(ROOT / "ontology", bare / "ontology")
+    (bare / "graphs").mkdir()
+    result = run_cli("synth", "--documents", "1", "--out", str(tmp_path / "out"), root=bare)
+    assert result.returncode == 2 and "lacks queries" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bare"]

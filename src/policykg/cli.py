@@ -105,7 +105,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import find_query, open_engine, prepare
+    from .query import find_query, open_engine, prepare, require_document
     from .results import answer_iris, fetch_labels, format_table
 
     values = parse_params(args.param)
@@ -124,6 +124,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     engine = open_engine(
         project, args.endpoint, where=where, prologue_lines=prologue_lines, timeout=args.timeout
     )
+    if "document" in values and "document" in query.params:
+        require_document(engine, values["document"])
     if args.format == "table":
         answer = engine.answer(sparql)
         labels = fetch_labels(engine, answer_iris(answer), args.lang) if not args.no_labels else {}
@@ -153,6 +155,20 @@ def expand_iri(value: str) -> str:
     if not term.startswith("<"):
         raise PolicyKGError(f"{value!r} is not an IRI", exit_code=EXIT_USAGE)
     return term[1:-1]
+
+
+def document_count(text: str) -> int:
+    """How many synthetic documents: a whole number from 1 to 100,000 (about 100 million triples).
+
+    >>> document_count("30")
+    30
+    >>> document_count("0")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: 0 is not a number of documents from 1 to 100000
+    """
+    if not text.strip().isdigit() or not 1 <= int(text) <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text} is not a number of documents from 1 to 100000")
+    return int(text)
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -189,6 +205,16 @@ def cmd_queries(args: argparse.Namespace) -> int:
                         print(f"  {'':<48}   {query.header[key]}")
     print(f"{len(queries)} queries; run one with: policykg query NAME")
     return EXIT_OK
+
+
+def product_name(name: str, document: str | None) -> str:
+    """The folder under dist/ of a product, of one document when ``document`` is given, so that it sits
+    beside the whole corpus's rather than replacing it.
+
+    >>> product_name("analysis", "https://w3id.org/policykg/id/synth-0002"), product_name("views", None)
+    ('analysis-synth-0002', 'views')
+    """
+    return f"{name}-{document.rstrip('/').rsplit('/', 1)[-1]}" if document else name
 
 
 def _write_product(
@@ -270,20 +296,37 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from .output import check_target
-    from .synth import synthesize
+    from .output import staged_directory
+    from .synth import SYNTH_NEEDS, synthesize
 
     project = find_project(args.root)
-    out = Path(args.out)
-    check_target(out)
-    if out.exists() and not (out / "graphs").is_dir() and any(out.iterdir()):
+    out = Path(args.out).resolve()
+    missing = [name for name in SYNTH_NEEDS if not (project.root / name).exists()]
+    if missing:
         raise PolicyKGError(
-            f"refusing to write into {out}: choose an empty or new folder", exit_code=EXIT_USAGE
+            f"synth copies the ontology, the query library and the shared periods and levels of the project at "
+            f"{project.root}, which lacks {', '.join(missing)}: run it in a policykg project (or give --root)",
+            exit_code=EXIT_USAGE,
         )
-    triples = synthesize(project, out, args.documents, seed=args.seed)
-    print(f"wrote {args.documents} synthetic documents (about {triples} triples, seed {args.seed}) to {out}/")
+    for folder in (project.ontology_dir, project.graphs_dir, project.queries_dir, project.sources_dir):
+        if out == folder.resolve() or folder.resolve() in out.parents:
+            raise PolicyKGError(
+                f"refusing to write synthetic documents into {project.relative(folder)}/ of the project at "
+                f"{project.root}: they would mix with its real data; choose a folder outside it",
+                exit_code=EXIT_USAGE,
+            )
+    try:
+        with staged_directory(out) as staged:
+            triples = synthesize(project, staged, args.documents, seed=args.seed)
+    except OSError as error:
+        raise PolicyKGError(
+            f"cannot write the synthetic project to {out}: {error.strerror or error}"
+            + (f" ({error.filename})" if error.filename else ""),
+            exit_code=EXIT_USAGE,
+        ) from error
+    print(
+        f"wrote {args.documents} synthetic documents ({triples} triples in its graphs, seed {args.seed}) to {out}/"
+    )
     print(f"it is a project of its own: policykg --root {out} build")
     return EXIT_OK
 
@@ -293,9 +336,10 @@ def cmd_views(args: argparse.Namespace) -> int:
     from .views import write_views
 
     document = expand_iri(args.document) if args.document else None
-    name = "views-" + document.rstrip("/").rsplit("/", 1)[-1] if document else "views"
     project, target, files = _write_product(
-        args, name, lambda p, folder: write_views(load_project(p), folder, document=document)
+        args,
+        product_name("views", document),
+        lambda p, folder: write_views(load_project(p), folder, document=document),
     )
     print(f"wrote {len(files) - 1} views and their index: {project.relative(target / 'index.html')}")
     print("open it in a browser; it needs no server and loads nothing from elsewhere")
@@ -310,11 +354,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     def write(project: Project, folder: Path) -> list[Path]:
         loaded = load_project(project)
-        document = loaded.require_document(expand_iri(args.document)) if args.document else None
-        reports.append(analyze_graph(loaded, document))
+        reports.append(analyze_graph(loaded, loaded.require_document(document) if document else None))
         return write_report(reports[0], folder)
 
-    project, target, files = _write_product(args, "analysis", write)
+    document = expand_iri(args.document) if args.document else None
+    project, target, files = _write_product(args, product_name("analysis", document), write)
     print(summarize_report(reports[0]))
     for path in files:
         print(f"  {project.relative(target / path.name)}")
@@ -503,7 +547,13 @@ def make_parser() -> argparse.ArgumentParser:
         "priorities, nested interventions, skewed use of shared institutions and frameworks, budgets that add "
         "up, dependencies, source texts. Deterministic for a seed; kept apart from the real data.",
     )
-    p.add_argument("--documents", type=int, required=True, metavar="N", help="how many documents")
+    p.add_argument(
+        "--documents",
+        type=document_count,
+        required=True,
+        metavar="N",
+        help="how many documents (1 to 100000)",
+    )
     p.add_argument("--seed", type=int, default=1, help="the random seed (default 1)")
     p.add_argument("--out", required=True, metavar="DIR", help="the folder to write the synthetic project to")
     p.set_defaults(func=cmd_synth)

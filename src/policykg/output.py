@@ -32,8 +32,13 @@ def check_target(target: Path) -> None:
         raise PolicyKGError(
             f"refusing to replace {resolved}: it holds the working folder", exit_code=EXIT_USAGE
         )
+    if resolved.exists() and not resolved.is_dir():
+        raise PolicyKGError(
+            f"refusing to replace {resolved}: it is a file, not a folder; choose an empty or new folder",
+            exit_code=EXIT_USAGE,
+        )
     ours = (resolved / MARKER).exists() or (resolved.parent / MARKER).exists()
-    if resolved.exists() and (not resolved.is_dir() or (any(resolved.iterdir()) and not ours)):
+    if resolved.exists() and any(resolved.iterdir()) and not ours:
         raise PolicyKGError(
             f"refusing to replace {resolved}: it holds files policykg did not write; choose an empty or new folder",
             exit_code=EXIT_USAGE,

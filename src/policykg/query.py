@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from .errors import EXIT_USAGE, PolicyKGError
-from .library import QueryFile, list_queries, read_query, syntax_problem
+from .library import QueryFile, format_term, list_queries, read_query, syntax_problem
 from .namespaces import RDF_PREFIXES, sparql_prologue
 from .project import Project
 
@@ -320,6 +320,30 @@ def prepare(query: QueryFile, values: dict[str, str] | None = None) -> tuple[str
     """The full SPARQL text of a library query and how many prologue lines precede the file's own."""
     prologue = sparql_prologue()
     return query.sparql(values), prologue.count("\n")
+
+
+def require_document(engine: Engine, value: str) -> None:
+    """Refuse a ``document`` parameter that names no policy document in the graph queried, which would
+    otherwise answer nothing without saying why; ``UNDEF`` (every document) passes."""
+    term = format_term(value)
+    if term == "UNDEF":
+        return
+    if not term.startswith("<"):
+        raise PolicyKGError(
+            f"--param document={value}: not an IRI; a document is named by its IRI, as id:kernboodschap-digitalisering",
+            exit_code=EXIT_USAGE,
+        )
+    if engine.answer(f"{sparql_prologue()}ASK {{ {term} a pkg:PolicyDocument }}").boolean:
+        return
+    known = engine.answer(
+        f"{sparql_prologue()}SELECT ?d WHERE {{ ?d a pkg:PolicyDocument }} ORDER BY ?d LIMIT 6"
+    )
+    names = [row["d"]["value"] for row in known.rows]
+    shown = ", ".join(names[:5]) + (" and more" if len(names) > 5 else "")
+    raise PolicyKGError(
+        f"--param document={value}: no policy document with that IRI in the graph (documents: {shown or 'none'})",
+        exit_code=EXIT_USAGE,
+    )
 
 
 def open_engine(

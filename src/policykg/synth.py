@@ -17,10 +17,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .progress import progress
 from .project import Project
 
 ID = "https://w3id.org/policykg/id/"
+SYNTH_NEEDS = ("ontology", "queries", "graphs/shared/periods.ttl", "graphs/shared/levels.ttl")
+"""What a synthetic project copies from the project it is made in."""
 PREFIXES = """@prefix pkg: <https://w3id.org/policykg/def#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -213,13 +217,19 @@ def write_document(root: Path, index: int, size: SynthSize, rng: random.Random, 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "document.ttl").write_text("\n".join(out) + "\n", encoding="utf-8")
     (root / "sources" / f"{slug}.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
-    return sum(line.count(" ; ") + 1 for line in out[1:])
+    return count_triples(folder / "document.ttl")
+
+
+def count_triples(path: Path) -> int:
+    """The triples a Turtle file holds, as its parser reads them (https://www.w3.org/TR/turtle/)."""
+    return sum(1 for _ in ox.parse(path=path, format=ox.RdfFormat.TURTLE))
 
 
 def synthesize(
     project: Project, out: Path, documents: int, seed: int = 1, size: SynthSize | None = None
 ) -> int:
-    """Write a synthetic project with ``documents`` documents into ``out``; return its estimated triples.
+    """Write a synthetic project with ``documents`` documents into ``out`` (a new or empty folder); return
+    the triples its graphs hold (the ontology's left out).
 
     The ontology, shapes and query library are the project's own; the shared periods and levels are
     copied from its graphs, so the synthetic documents use the same concepts as the real ones, and get
@@ -227,8 +237,6 @@ def synthesize(
     """
     size = size or SynthSize()
     rng = random.Random(seed)
-    if out.exists():
-        shutil.rmtree(out)
     (out / "sources").mkdir(parents=True)
     shutil.copytree(project.ontology_dir, out / "ontology")
     shutil.copytree(project.queries_dir, out / "queries")
@@ -237,7 +245,7 @@ def synthesize(
         shutil.copyfile(project.graphs_dir / "shared" / name, out / "graphs" / "shared" / name)
     register: list[str] = []
     write_shared(out / "graphs", size, register)
-    total = 0
+    total = sum(count_triples(path) for path in (out / "graphs" / "shared").glob("*.ttl"))
     for index in progress(range(1, documents + 1), "synthetic documents", total=documents):
         total += write_document(out, index, size, rng, register)
     return total
