@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from .errors import EXIT_USAGE, PolicyKGError, Problem
+from .errors import PolicyKGError, Problem
 from .namespaces import PKG
 from .progress import progress
 from .project import Project
@@ -79,17 +79,9 @@ class LoadedGraph:
 
     def require_document(self, iri: str) -> str:
         """``iri`` if it names a policy document in the graph; else an error that lists the documents."""
-        try:
-            node = ox.NamedNode(iri)
-        except ValueError:
-            raise PolicyKGError(f"--document {iri}: not an IRI", exit_code=EXIT_USAGE) from None
-        if not bool(self.query(f"ASK {{ {node} a <{PKG}PolicyDocument> }}")):
-            known = self.documents()
-            shown = ", ".join(known[:5]) + (f" and {len(known) - 5} more" if len(known) > 5 else "")
-            raise PolicyKGError(
-                f"--document {iri}: no policy document with that IRI in the graph (documents: {shown or 'none'})",
-                exit_code=EXIT_USAGE,
-            )
+        from .query import EmbeddedEngine, require_document
+
+        require_document(EmbeddedEngine(self.store), iri, option="--document ")
         return iri
 
     def label(self, iri: str) -> str | None:

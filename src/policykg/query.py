@@ -322,15 +322,17 @@ def prepare(query: QueryFile, values: dict[str, str] | None = None) -> tuple[str
     return query.sparql(values), prologue.count("\n")
 
 
-def require_document(engine: Engine, value: str) -> None:
-    """Refuse a ``document`` parameter that names no policy document in the graph queried, which would
-    otherwise answer nothing without saying why; ``UNDEF`` (every document) passes."""
+def require_document(engine: Engine, value: str, option: str = "--param document=") -> None:
+    """Refuse a document (given as ``option`` followed by ``value``) that is not a policy document in the
+    graph queried: a query or product limited to it would come out empty without saying why. ``UNDEF``
+    (every document) passes."""
     term = format_term(value)
     if term == "UNDEF":
         return
+    said = f"{option}{value}"
     if not term.startswith("<"):
         raise PolicyKGError(
-            f"--param document={value}: not an IRI; a document is named by its IRI, as id:kernboodschap-digitalisering",
+            f"{said}: not an IRI; a document is named by its IRI, as id:kernboodschap-digitalisering",
             exit_code=EXIT_USAGE,
         )
     if engine.answer(f"{sparql_prologue()}ASK {{ {term} a pkg:PolicyDocument }}").boolean:
@@ -341,7 +343,7 @@ def require_document(engine: Engine, value: str) -> None:
     names = [row["d"]["value"] for row in known.rows]
     shown = ", ".join(names[:5]) + (" and more" if len(names) > 5 else "")
     raise PolicyKGError(
-        f"--param document={value}: no policy document with that IRI in the graph (documents: {shown or 'none'})",
+        f"{said}: no policy document with that IRI in the graph (documents: {shown or 'none'})",
         exit_code=EXIT_USAGE,
     )
 
