@@ -440,6 +440,8 @@ def main() -> None:
         chosen, sizes = check_choices(args.steps, args.sizes, args.rdflib_upto)
     except ValueError as error:
         parser.error(str(error))
+    if args.repeat < 1:
+        parser.error(f"--repeat {args.repeat}: each step runs at least once")
     measured: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         roots = {size: Path(folder) / size for size in sizes}

@@ -168,3 +168,11 @@ def test_synth_outside_a_project_says_what_it_needs(tmp_path: Path) -> None:
     result = run_cli("synth", "--documents", "1", "--out", str(tmp_path / "out"), root=bare)
     assert result.returncode == 2 and "lacks queries" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bare"]
+
+
+def test_synth_does_not_replace_a_folder_inside_its_earlier_output(tmp_path: Path) -> None:
+    out = tmp_path / "corpus"
+    assert run_cli("synth", "--documents", "1", "--out", str(out), root=ROOT).returncode == 0
+    result = run_cli("synth", "--documents", "1", "--out", str(out / "sources"), root=ROOT)
+    assert result.returncode == 2 and "not a synthetic project policykg wrote" in result.stderr
+    assert sorted(p.name for p in (out / "sources").iterdir()) == ["synth-0001.txt"]

@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -166,7 +167,7 @@ def document_count(text: str) -> int:
     Traceback (most recent call last):
     argparse.ArgumentTypeError: 0 is not a number of documents from 1 to 100000
     """
-    if not text.strip().isdigit() or not 1 <= int(text) <= 100_000:
+    if not re.fullmatch(r"[0-9]+", text.strip()) or not 1 <= int(text) <= 100_000:
         raise argparse.ArgumentTypeError(f"{text} is not a number of documents from 1 to 100000")
     return int(text)
 
@@ -296,7 +297,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from .output import staged_directory
+    from .output import MARKER, staged_directory
     from .synth import SYNTH_NEEDS, synthesize
 
     project = find_project(args.root)
@@ -315,6 +316,13 @@ def cmd_synth(args: argparse.Namespace) -> int:
                 f"{project.root}: they would mix with its real data; choose a folder outside it",
                 exit_code=EXIT_USAGE,
             )
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        # a folder inside an earlier synthetic project passes check_target (its parent is ours): synth
+        # replaces only what it wrote itself
+        raise PolicyKGError(
+            f"refusing to replace {out}: it is not a synthetic project policykg wrote; choose an empty or new folder",
+            exit_code=EXIT_USAGE,
+        )
     try:
         with staged_directory(out) as staged:
             triples = synthesize(project, staged, args.documents, seed=args.seed)

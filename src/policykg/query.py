@@ -332,7 +332,7 @@ def require_document(engine: Engine, value: str, option: str = "--param document
     said = f"{option}{value}"
     if not term.startswith("<"):
         raise PolicyKGError(
-            f"{said}: not an IRI; a document is named by its IRI, as id:kernboodschap-digitalisering",
+            f"{said}: not an IRI; a document is named by its IRI, in full or as id:{{its name}}",
             exit_code=EXIT_USAGE,
         )
     if engine.answer(f"{sparql_prologue()}ASK {{ {term} a pkg:PolicyDocument }}").boolean:
