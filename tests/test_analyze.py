@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -216,6 +217,8 @@ def test_priorities_named_alike_say_whose_they_are(tmp_path) -> None:
             named.setdefault(priority["label"], set()).add(priority["iri"])
     assert len(named) > 4 and all(len(iris) == 1 for iris in named.values()), named
     assert "Priority 0 (Document 0002)" in named
+    chains = [node for chain in report["dependencies"]["longest"] for node in chain["nodes"]]
+    assert chains and all(re.search(r"\(Document \d{4}\)$", node["label"]) for node in chains)
 
 
 def test_groups_leave_out_hubs_and_the_report_says_so(

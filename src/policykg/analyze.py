@@ -144,10 +144,12 @@ def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projecti
     dependencies = [r for r in _select(loaded, DEPENDENCIES) if document is None or r["from"] in priority_of]
     labels = _pairs(loaded, LABELS)
     document_of = {r["priority"]: r["document"] for r in rows if r["priority"] in priorities}
+    document_of |= {r["intervention"]: r["document"] for r in rows if r["intervention"] in priority_of}
     if len(set(document_of.values())) > 1:
-        # documents may name their priorities alike: across documents, a priority's label says whose it is
-        for priority, owner in document_of.items():
-            labels[priority] = f"{labels.get(priority, priority)} ({labels.get(owner, owner)})"
+        # documents may name their priorities and interventions alike (two editions of one policy): across
+        # documents, their labels say whose they are
+        for resource, owner in document_of.items():
+            labels[resource] = f"{labels.get(resource, resource)} ({labels.get(owner, owner)})"
     return Projection(
         labels=labels,
         passages=_pairs(loaded, PASSAGES),
