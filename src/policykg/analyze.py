@@ -501,14 +501,22 @@ def find_impact(p: Projection, graph: nx.DiGraph) -> list[dict[str, Any]]:
     return impact
 
 
+def interventions_of(p: Projection) -> dict[str, set[str]]:
+    """Each actor's interventions, actors in the order of their first edge: what a hub (more than
+    HUB) is counted by, in the communities and in the summary's note on them."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for edge in p.actor_edges:
+        members[edge["actor"]].add(edge["intervention"])
+    return members
+
+
 def find_communities(p: Projection, seed: int = 42) -> list[dict[str, Any]]:
     """Groups of interventions that belong together (Louvain communities on the intervention graph, where
     two interventions are linked by the number of actors and dependencies they share), each named by what
     its members share most."""
-    members_of: dict[str, set[str]] = defaultdict(set)
+    members_of = interventions_of(p)
     actors_of: dict[str, set[str]] = defaultdict(set)
     for edge in p.actor_edges:
-        members_of[edge["actor"]].add(edge["intervention"])
         actors_of[edge["intervention"]].add(edge["actor"])
     rank = {actor: i for i, actor in enumerate(members_of)}
     graph = nx.Graph()
@@ -575,9 +583,7 @@ def approximations(p: Projection) -> list[str]:
             f"Betweenness is estimated from {SAMPLE_SOURCES} sampled sources (seed 42): the intervention–actor "
             f"graph has {nodes:,} nodes, more than {SAMPLE_ABOVE:,}."
         )
-    members = Counter(
-        e["actor"] for e in {(e["actor"], e["intervention"]): e for e in p.actor_edges}.values()
-    )
+    members = {actor: len(interventions) for actor, interventions in interventions_of(p).items()}
     hubs = sorted((a for a, n in members.items() if n > HUB), key=lambda a: (-members[a], p.labels.get(a, a)))
     if hubs:
         most = ", ".join(f"{p.labels.get(a, a)} ({members[a]:,})" for a in hubs[:3])
