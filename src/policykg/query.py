@@ -18,7 +18,8 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from .errors import EXIT_USAGE, PolicyKGError
+from .errors import EXIT_USAGE, PolicyKGError, Problem
+from .guard import QueryRefused, check_query, inspect_query, is_update
 from .library import QueryFile, format_term, list_queries, read_query, syntax_problem
 from .namespaces import RDF_PREFIXES, sparql_prologue
 from .project import Project
@@ -33,10 +34,6 @@ GRAPH_FORMATS = {
     "turtle": ("text/turtle", ox.RdfFormat.TURTLE),
     "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
 }
-_UPDATE_RE = re.compile(
-    r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE | re.MULTILINE
-)
-_FORM_RE = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _HTTP_CODES = {
     "QueryBadFormed": 400,
     "Unauthorized": 401,
@@ -104,33 +101,46 @@ class Engine(Protocol):
     def serialize(self, sparql: str, fmt: str) -> bytes: ...
 
 
-def refuse_updates(sparql: str) -> None:
-    """Raise for a SPARQL Update: the query command is read-only.
+def refuse(sparql: str, where: str, prologue_lines: int = 0, *, allow_service: bool = False) -> None:
+    """Raise for a query that may not run here: too long or too deep to parse safely, or calling SERVICE
+    (federation reaches the network) unless ``allow_service``; see :mod:`policykg.guard`."""
+    try:
+        check_query(sparql, allow_service=allow_service)
+    except QueryRefused as refused:
+        if "SERVICE" in str(refused):
+            raise PolicyKGError(
+                f"{where}: SERVICE is refused: the query would fetch from another endpoint over the network; "
+                "pass --allow-service to let it",
+                exit_code=EXIT_USAGE,
+            ) from None
+        raise PolicyKGError(f"{where}: {refused}", exit_code=EXIT_USAGE) from None
 
-    >>> refuse_updates("PREFIX e: <http://e/>\\nDELETE WHERE { ?s ?p ?o }")
-    Traceback (most recent call last):
-    policykg.errors.PolicyKGError: updates are refused: policykg query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)
+
+def refuse_update(sparql: str, error: SyntaxError, where: str, prologue_lines: int = 0) -> PolicyKGError:
+    """The error for a text the query parser refused: an update is refused as such, anything else is a
+    syntax error with its line and column.
+
+    >>> print(refuse_update("DELETE WHERE { ?s ?p ?o }", SyntaxError("x"), "q.rq"))
+    updates are refused: policykg query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)
     """
-    body = "\n".join(
-        line for line in sparql.splitlines() if not re.match(r"^\s*(#|PREFIX\b|BASE\b)", line, re.IGNORECASE)
-    )
-    if _UPDATE_RE.search(body) and not _FORM_RE.search(body.split("{", 1)[0]):
-        raise PolicyKGError(
+    if is_update(sparql):
+        return PolicyKGError(
             "updates are refused: policykg query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE)",
             exit_code=EXIT_USAGE,
         )
+    return syntax_error(where, error, prologue_lines)
 
 
 def query_form_of(sparql: str) -> str:
-    """The query form keyword: SELECT, ASK, CONSTRUCT or DESCRIBE (comments and prefixes ignored).
+    """The query form keyword: SELECT, ASK, CONSTRUCT or DESCRIBE, as the SPARQL grammar reads it.
 
-    >>> query_form_of("# description: what to address\\nPREFIX e: <http://e/#>\\nSELECT * { ?s ?p ?o }")
-    'SELECT'
+    >>> query_form_of("# description: what to address\\nPREFIX e: <http://e/#> ASK { ?s ?p ?o }")
+    'ASK'
     """
-    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
-    body = re.sub(r"(PREFIX\s+\S*\s*|BASE\s*)<[^>]*>", " ", body, flags=re.IGNORECASE)
-    match = _FORM_RE.search(body)
-    return match.group(1).upper() if match else "SELECT"
+    try:
+        return inspect_query(sparql).form.upper()
+    except QueryRefused:
+        return "SELECT"
 
 
 def query_form(sparql: str) -> str:
@@ -145,17 +155,20 @@ def query_form(sparql: str) -> str:
 class EmbeddedEngine:
     """Queries on an Oxigraph store in this process, over the union of its graphs."""
 
-    def __init__(self, store: ox.Store, where: str = "query", prologue_lines: int = 0) -> None:
+    def __init__(
+        self, store: ox.Store, where: str = "query", prologue_lines: int = 0, *, allow_service: bool = False
+    ) -> None:
         self.store = store
         self.where = where
         self.prologue_lines = prologue_lines
+        self.allow_service = allow_service
 
     def _run(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        refuse_updates(sparql)
+        refuse(sparql, self.where, self.prologue_lines, allow_service=self.allow_service)
         try:
             return self.store.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as error:
-            raise syntax_error(self.where, error, self.prologue_lines) from None
+            raise refuse_update(sparql, error, self.where, self.prologue_lines) from None
 
     def answer(self, sparql: str) -> Answer:
         return self._answer(self._run(sparql))
@@ -215,7 +228,6 @@ class EndpointEngine:
         from SPARQLWrapper import SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-        refuse_updates(sparql)
         check_syntax(sparql, self.where, self.prologue_lines)
         client = SPARQLWrapper(self.url)
         client.setQuery(sparql)
@@ -279,11 +291,29 @@ class EndpointEngine:
 
 
 def check_syntax(sparql: str, where: str, prologue_lines: int = 0) -> None:
-    """Parse the query locally (on an empty store), so a syntax error says where before any request."""
+    """Refuse locally what no endpoint should run (too long or deep, an update) and say where a syntax error
+    is before any request; SERVICE is for the endpoint to allow or refuse."""
+    refuse(sparql, where, prologue_lines, allow_service=True)
     try:
-        ox.Store().query(sparql)
-    except SyntaxError as error:
-        raise syntax_error(where, error, prologue_lines) from None
+        inspect_query(sparql)
+    except QueryRefused as refused:
+        if refused.status == 403:
+            raise refuse_update(sparql, SyntaxError(str(refused)), where, prologue_lines) from None
+        raise PolicyKGError(
+            "the query is not valid SPARQL",
+            [
+                Problem(
+                    where,
+                    str(refused).split(": ", 2)[-1],
+                    line=_in_file(refused.line, prologue_lines),
+                    column=refused.column,
+                )
+            ],
+        ) from None
+
+
+def _in_file(line: int | None, prologue_lines: int) -> int | None:
+    return line - prologue_lines if line else None
 
 
 def syntax_error(where: str, error: SyntaxError, prologue_lines: int = 0) -> PolicyKGError:
@@ -355,6 +385,7 @@ def open_engine(
     where: str = "query",
     prologue_lines: int = 0,
     timeout: float = 30.0,
+    allow_service: bool = False,
 ) -> Engine:
     """The engine to run on: the endpoint when given, else the project's graph in the embedded store."""
     if endpoint:
@@ -363,4 +394,6 @@ def open_engine(
 
     if project is None:
         raise PolicyKGError("no project to query: pass --root or --endpoint", exit_code=EXIT_USAGE)
-    return EmbeddedEngine(load_project(project).store, where=where, prologue_lines=prologue_lines)
+    return EmbeddedEngine(
+        load_project(project).store, where=where, prologue_lines=prologue_lines, allow_service=allow_service
+    )
