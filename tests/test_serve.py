@@ -4,7 +4,6 @@ safety against bad requests; the whole library answers the same through it as on
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -18,7 +17,7 @@ from conftest import ROOT, copy_project, run_cli
 from policykg.library import is_ordered, list_queries
 from policykg.load import LoadedGraph
 from policykg.query import EmbeddedEngine, EndpointEngine, prepare
-from policykg.serve import Settings, make_server, open_store
+from policykg.serve import Settings, open_store, start
 
 
 @pytest.fixture(scope="module")
@@ -27,17 +26,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     copy_project(root)
     assert run_cli("build", "--no-views", root=root).returncode == 0
     dist = root / "dist"
-    httpd, pool = make_server(
-        dist / "site", open_store(dist), port=0, settings=Settings(timeout=2, max_rows=1000, max_body=10_000)
+    running = start(
+        dist / "site", open_store(dist), settings=Settings(timeout=2, max_rows=1000, max_body=10_000)
     )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield running.url
     finally:
-        httpd.shutdown()
-        httpd.server_close()
-        pool.close()
+        running.stop()
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -54,9 +49,9 @@ def fetch(url: str, accept: str | None = None, data: bytes | None = None, conten
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 @pytest.mark.parametrize(
@@ -135,7 +130,7 @@ def test_sparql_get_post_and_formats(server: str) -> None:
     assert status == 200 and headers["Content-Type"].startswith("text/html")
 
 
-def test_read_only_no_service_no_from(server: str) -> None:
+def test_read_only_and_no_service(server: str) -> None:
     status, _, body = fetch(
         server + "/sparql",
         None,
@@ -147,12 +142,13 @@ def test_read_only_no_service_no_from(server: str) -> None:
         server + "/sparql", None, b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update"
     )
     assert status == 403
-    for query in (
-        "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-        "SELECT * FROM <http://example.org/data> { ?s ?p ?o }",
-    ):
-        status, _, body = fetch(server + "/sparql?" + urllib.parse.urlencode({"query": query}))
-        assert status == 400, body
+    query = "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    status, _, body = fetch(server + "/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert status == 400 and b"SERVICE is not allowed" in body
+    # FROM names a graph of this store's dataset, as the protocol says; it never fetches: none is named here
+    query = "SELECT * FROM <http://example.org/data> { ?s ?p ?o }"
+    status, _, body = fetch(server + "/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert status == 200 and json.loads(body)["results"]["bindings"] == []
     status, _, body = fetch(server + "/sparql?" + urllib.parse.urlencode({"query": "SELECT * {"}))
     assert status == 400 and b"not valid SPARQL" in body
 
@@ -192,26 +188,6 @@ def test_the_library_answers_the_same_through_serve(server: str, loaded: LoadedG
         assert rows == other, query.name
 
 
-def test_the_query_editor_runs_a_library_example_in_the_browser(server: str) -> None:
-    from browser import chromium
-
-    with chromium() as browser:
-        page = browser.new_page()
-        errors: list[str] = []
-        outside: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
-        page.goto(server + "/sparql", wait_until="load")
-        page.select_option("#examples", label="browse/interventions-by-level — Interventions per level")
-        page.click("#run")
-        page.wait_for_function("document.querySelectorAll('#results tr').length > 1", timeout=10000)
-        assert page.locator("#results tr").count() == 1 + 5
-        assert page.inner_text("#status") == "5 rows"
-        page.goto(server + "/id/law/dsa", wait_until="load")
-        assert page.url.endswith("/id/law/dsa.html") and "Digital Services Act" in page.title()
-        assert errors == [] and outside == []
-
-
 def test_pages_left_out_of_a_large_site_are_rendered_on_request(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -238,10 +214,8 @@ def test_pages_left_out_of_a_large_site_are_rendered_on_request(
     assert not (dist / "site" / f"{part}.html").exists() and (tmp_path / "full" / f"{part}.html").exists()
     assert "rendered on request by <code>policykg serve</code>" in (dist / "site" / "index.html").read_text()
 
-    httpd, pool = make_server(dist / "site", open_store(dist), port=0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    running = start(dist / "site", open_store(dist))
+    base = running.url
     try:
         for page in (part, "id/synth-0002/passage/i1-0"):  # a passage has a blank node: its selector
             status, headers, body = fetch(f"{base}/{page}.html")
@@ -271,6 +245,4 @@ def test_pages_left_out_of_a_large_site_are_rendered_on_request(
         ):
             assert fetch(f"{base}/{missing}")[0] in (400, 404), missing
     finally:
-        httpd.shutdown()
-        httpd.server_close()
-        pool.close()
+        running.stop()

@@ -123,7 +123,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     sparql, prologue_lines = prepare(query, values)
     where = str(query.path) if project is None else project.relative(query.path)
     engine = open_engine(
-        project, args.endpoint, where=where, prologue_lines=prologue_lines, timeout=args.timeout
+        project,
+        args.endpoint,
+        where=where,
+        prologue_lines=prologue_lines,
+        timeout=args.timeout,
+        allow_service=args.allow_service,
     )
     if "document" in values and "document" in query.params:
         require_document(engine, values["document"])
@@ -247,34 +252,39 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import Settings, make_server, open_store
+    from .serve import Settings, open_store, serve
 
     project = find_project(args.root)
-    settings = Settings(timeout=args.timeout, max_rows=args.max_rows, workers=args.workers, cache=args.cache)
-    server, pool = make_server(
+    origins = tuple(o.strip() for o in args.cors.split(",") if o.strip()) if args.cors else ()
+    settings = Settings(
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        workers=args.workers,
+        cache=args.cache * 1_000_000,
+        max_body=args.max_body,
+        cors=origins,
+    )
+
+    def announce(url: str, site: object) -> None:
+        isolated = getattr(getattr(site, "pool", None), "isolated", False)
+        print(f"serving the site and the SPARQL endpoint at {url} (endpoint: {url}sparql); Ctrl-C stops")
+        if not isolated:
+            print(
+                "note: the query workers could not be closed off from the network (no seccomp here); "
+                "SERVICE is still refused by the query check",
+                file=sys.stderr,
+            )
+        sys.stdout.flush()
+
+    serve(
         project.dist_dir / "site",
         open_store(project.dist_dir),
         host=args.host,
         port=args.port,
         settings=settings,
+        announce=announce,
     )
-    import signal
-
-    def stop(_signal: int, _frame: object) -> None:  # SIGTERM stops the server as Ctrl-C does
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    host, port = server.server_address[:2]
-    print(
-        f"serving the site and the SPARQL endpoint at http://{host}:{port}/ (endpoint: /sparql); Ctrl-C stops"
-    )
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        print("stopped")
-    finally:
-        server.server_close()
-        pool.close()
+    print("stopped")
     return EXIT_OK
 
 
@@ -485,6 +495,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["en", "nl"], default="en", help="the language of labels in the table")
     p.add_argument("--no-labels", action="store_true", help="show IRIs only in the table")
     p.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let the query call other endpoints with SERVICE (refused by default: it reaches the network)",
+    )
+    p.add_argument(
         "--width",
         type=int,
         metavar="COLUMNS",
@@ -518,9 +533,25 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds a query may run (default 10)")
     p.add_argument("--max-rows", type=int, default=10_000, help="rows an answer may have (default 10000)")
-    p.add_argument("--workers", type=int, default=2, help="queries run at once (default 2)")
     p.add_argument(
-        "--cache", type=int, default=256, help="answers kept for repeated queries (default 256; 0: none)"
+        "--workers", type=int, default=2, help="queries run at once, each in its own process (default 2)"
+    )
+    p.add_argument(
+        "--cache",
+        type=int,
+        default=64,
+        metavar="MB",
+        help="megabytes of answers kept for repeated queries (default 64; 0: none)",
+    )
+    p.add_argument(
+        "--max-body", type=int, default=1_000_000, help="bytes a query request may have (default 1000000)"
+    )
+    p.add_argument(
+        "--cors",
+        default="*",
+        metavar="ORIGINS",
+        help="origins whose pages may query the endpoint and read the data, comma-separated "
+        "(default *: any; '' : none)",
     )
     p.set_defaults(func=cmd_serve)
 
