@@ -573,6 +573,7 @@ def write_site(
     graph: SiteGraph | StoreGraph = SiteGraph(loaded) if every_page else StoreGraph(loaded.store)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "site.css").write_text(CSS, encoding="utf-8")
+    copy_editor_assets(folder)
     views_ready = bool(dist and (dist / "views" / "index.html").exists())
     views_folder = dist / "views" if dist and (views_ready or views_coming) else None
     shown = view_index(views_folder, loaded, views)
@@ -609,6 +610,18 @@ def write_site(
     )
     (folder / "404.html").write_text(NOT_FOUND, encoding="utf-8")
     return written
+
+
+YASGUI = Path(__file__).parent / "assets" / "yasgui"
+"""YASGUI's browser bundle, shipped with the package: its ``README.md`` names the version and how to refresh it."""
+
+
+def copy_editor_assets(folder: Path) -> None:
+    """YASGUI's script, style and licence into ``folder/yasgui``, for the query editor ``sparql.html``."""
+    target = folder / "yasgui"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("yasgui.min.js", "yasgui.min.css", "LICENSE"):
+        shutil.copyfile(YASGUI / name, target / name)
 
 
 NOT_FOUND = """<!DOCTYPE html>
@@ -796,7 +809,8 @@ def write_gallery(loaded: LoadedGraph, graph: SiteGraph | StoreGraph, folder: Pa
     )
     examples = [{"name": q.name, "title": q.title, "text": q.text} for q in queries]
     editor = folder / "sparql.html"
-    editor.write_text(EDITOR.replace("/*EXAMPLES*/[]", _safe_json(examples)), encoding="utf-8")
+    page = EDITOR.replace("/*EXAMPLES*/[]", _safe_json(examples))
+    editor.write_text(page.replace("/*PREFIXES*/{}", _safe_json(PREFIXES)), encoding="utf-8")
     return [index, editor, *written]
 
 
@@ -809,69 +823,120 @@ def _safe_json(value: Any) -> str:
     )
 
 
-EDITOR = """<!DOCTYPE html>
+EDITOR = r"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>SPARQL query editor — policykg</title>
 <link rel="stylesheet" href="site.css">
-<style>textarea{width:100%;height:18rem;font:13px/1.4 ui-monospace,monospace}#status{color:#555}</style>
+<link rel="stylesheet" href="yasgui/yasgui.min.css">
+<style>
+#examples{display:block;box-sizing:border-box;width:100%;max-width:40rem;margin:.25rem 0 1rem;padding:.3rem;font:inherit}
+.keys{font-size:.9rem;color:#444}
+/* one endpoint, the site's own (see requestConfig below): YASGUI's field to pick another is hidden */
+.yasgui .controlbar .autocompleteWrapper,.yasgui .controlbar .clearEndpointBtn{display:none}
+.yasr .yasr_results{overflow-x:auto}
+#examples:focus-visible,#yasgui :focus-visible,#yasgui .CodeMirror-focused{outline:2px solid #0b5cad;outline-offset:1px}
+</style>
 </head>
 <body>
-<nav><a href="index.html">policykg</a> · <a href="queries/index.html">queries</a></nav>
+<nav><a href="index.html">policykg</a> · <a href="def.html">ontology</a> · <a href="queries/index.html">queries</a> · <a href="downloads/index.html">downloads</a></nav>
+<main>
 <h1>SPARQL query editor</h1>
-<p>Runs read-only SPARQL 1.1 queries on this site's endpoint (<code>sparql</code>, served by
-<code>policykg serve</code>). The prefixes <code>pkg:</code>, <code>rdfs:</code>, <code>skos:</code> and the
-others of the library are declared for you.</p>
-<p><label>Example: <select id="examples"><option value="">choose a query of the library</option></select></label></p>
-<textarea id="query" spellcheck="false" aria-label="SPARQL query">SELECT ?priority ?label WHERE {
-  ?document a pkg:PolicyDocument ; pkg:hasPriority ?priority .
-  ?priority rdfs:label ?label . FILTER(LANG(?label) = "en")
-}</textarea>
-<p><button id="run" type="button">Run</button> <span id="status"></span></p>
-<table id="results"></table>
+<p>Runs read-only SPARQL 1.1 queries on this site's endpoint, <code id="endpoint">sparql</code> (served by
+<code>policykg serve</code>), and sends nothing anywhere else. The library's prefixes (<code>pkg:</code>,
+<code>rdfs:</code>, <code>skos:</code> and the others) are declared for you: typing one adds its declaration.</p>
+<p class="keys">Ctrl+Enter (⌘+Enter on a Mac) or the run button runs the query; Ctrl+Space completes a prefix
+or a variable. In the editor Tab indents: press Esc, then Tab, to move on.</p>
+<label for="examples">A query of the library</label>
+<select id="examples"><option value="">choose one to load it into the editor</option></select>
+<div id="yasgui"></div>
+<noscript><p>The editor needs JavaScript. The endpoint answers any SPARQL client: GET
+<code>sparql?query=…</code>, or POST.</p></noscript>
+</main>
 <script type="application/json" id="examples-data">/*EXAMPLES*/[]</script>
+<script type="application/json" id="prefixes-data">/*PREFIXES*/{}</script>
+<script src="yasgui/yasgui.min.js"></script>
 <script>
 (function () {
   "use strict";
   var examples = JSON.parse(document.getElementById("examples-data").textContent);
+  var prefixes = JSON.parse(document.getElementById("prefixes-data").textContent);
+  var endpoint = new URL("sparql", location.href).href;
   var select = document.getElementById("examples");
-  var box = document.getElementById("query");
-  var status = document.getElementById("status");
-  var table = document.getElementById("results");
+  var Yasqe = Yasgui.Yasqe, Yasr = Yasgui.Yasr;
+  document.getElementById("endpoint").textContent = endpoint;
+
+  // Nothing may reach beyond this site. YASQE's class and property completers ask Linked Open
+  // Vocabularies over the network, and its prefix completer offers prefix.cc's list: only the variable
+  // completer stays, with one for the library's prefixes.
+  Yasqe.forkAutocompleter("prefixes", {
+    name: "library-prefixes",
+    get: Object.keys(prefixes).map(function (p) { return p + ": <" + prefixes[p] + ">"; }),
+    persistenceId: null
+  }, false);
+  var completers = ["variables", "library-prefixes"];
+  Object.keys(Yasqe.Autocompleters).forEach(function (name) {
+    if (completers.indexOf(name) < 0) delete Yasqe.Autocompleters[name];
+  });
+  Yasqe.defaults.autocompleters.splice.apply(Yasqe.defaults.autocompleters, [0, Infinity].concat(completers));
+  // Results are drawn from the answer alone: no plugin that loads code from elsewhere (charts, maps).
+  var plugins = ["table", "response", "boolean", "error"];
+  Object.keys(Yasr.plugins).forEach(function (name) {
+    if (plugins.indexOf(name) < 0) delete Yasr.plugins[name];
+  });
+
+  // The library's prefixes a query uses and does not declare, declared after its leading comments (the
+  // endpoint would add them as well; here the editor shows them).
+  function withPrefixes(text) {
+    var declared = {};
+    (text.match(/PREFIX\s+[\w.-]*:/gi) || []).forEach(function (d) {
+      declared[d.replace(/^PREFIX\s+/i, "").slice(0, -1).toLowerCase()] = true;
+    });
+    var lines = Object.keys(prefixes).filter(function (p) {
+      return !declared[p.toLowerCase()] && new RegExp("(^|[^\\w.:-])" + p + ":").test(text);
+    }).map(function (p) { return "PREFIX " + p + ": <" + prefixes[p] + ">\n"; }).join("");
+    var comments = /^(?:[ \t]*#.*\n)*/.exec(text)[0];
+    return comments + lines + text.slice(comments.length);
+  }
+
+  // The query to start from: a link's (?query=, as the gallery's pages give it, or #query=, as the
+  // editor's share button does), else the first of the library.
+  var given = new URLSearchParams(location.hash.slice(1)).get("query") ||
+    new URLSearchParams(location.search).get("query");
+  var start = given ? -1 : 0;
   examples.forEach(function (q, i) {
     var option = document.createElement("option");
     option.value = String(i);
     option.textContent = q.name + " — " + q.title;
     select.appendChild(option);
+    if (given && q.text === given && start < 0) start = i;
   });
-  select.addEventListener("change", function () { if (select.value) box.value = examples[+select.value].text; });
-  var given = new URLSearchParams(location.search).get("query");
-  if (given) box.value = given;
-  function cell(row, text) { var td = document.createElement("td"); td.textContent = text; row.appendChild(td); }
-  document.getElementById("run").addEventListener("click", function () {
-    status.textContent = "running…";
-    table.textContent = "";
-    fetch("sparql", {
+  if (start >= 0 && examples[start]) select.value = String(start);
+  var query = given || (examples[start] ? examples[start].text : "SELECT * WHERE { ?s ?p ?o } LIMIT 10");
+
+  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: {
+      // a function, asked at every request, wins over any endpoint a tab holds
+      endpoint: function () { return endpoint; },
       method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json" },
-      body: new URLSearchParams({ query: box.value })
-    }).then(function (response) {
-      if (!response.ok) return response.text().then(function (t) { throw new Error(t || response.statusText); });
-      return response.json();
-    }).then(function (data) {
-      if ("boolean" in data) { status.textContent = data.boolean ? "yes" : "no"; return; }
-      var head = document.createElement("tr");
-      data.head.vars.forEach(function (v) { var th = document.createElement("th"); th.textContent = v; head.appendChild(th); });
-      table.appendChild(head);
-      data.results.bindings.forEach(function (b) {
-        var tr = document.createElement("tr");
-        data.head.vars.forEach(function (v) { cell(tr, b[v] ? b[v].value : ""); });
-        table.appendChild(tr);
-      });
-      status.textContent = data.results.bindings.length + " rows";
-    }).catch(function (error) { status.textContent = String(error.message || error); });
+      acceptHeaderSelect: "application/sparql-results+json",
+      acceptHeaderGraph: "text/turtle"
+    },
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    copyEndpointOnNewTab: false,
+    // a link's endpoint, headers or arguments are not taken, nor is a link's query run on its own
+    populateFromUrl: false,
+    // tabs kept in localStorage would hide a link's query, and show answers from another site served
+    // earlier at the same address
+    persistenceId: null,
+    autofocus: false,
+    yasqe: { value: withPrefixes(query), autocompleters: completers, screenReaderLabel: "SPARQL query" },
+    yasr: { prefixes: prefixes }
+  });
+  select.addEventListener("change", function () {
+    if (select.value !== "") yasgui.getTab().setQuery(withPrefixes(examples[+select.value].text));
   });
 })();
 </script>
