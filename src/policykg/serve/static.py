@@ -90,9 +90,23 @@ class Files:
         self.kept: OrderedDict[str, Kept] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+        self.located: dict[str, Path] = {}
 
     def locate(self, relative: str) -> Path | None:
-        """The file a site path names (a folder: its index.html), or None; never outside the site."""
+        """The file a site path names (a folder: its index.html), or None; never outside the site. Found
+        paths are remembered (a file's path does not change while served); each is checked again when read."""
+        found = self.located.get(relative)
+        if found is not None and found.is_file():
+            return found
+        target = self._locate(relative)
+        if target is not None:
+            with self.lock:
+                if len(self.located) > 100_000:
+                    self.located.clear()
+                self.located[relative] = target
+        return target
+
+    def _locate(self, relative: str) -> Path | None:
         if not relative or relative.endswith("/"):
             relative += "index.html"
         parts = relative.split("/")
