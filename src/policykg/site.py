@@ -43,8 +43,18 @@ LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 SOURCE_TEXT = "https://w3id.org/policykg/def#sourceText"
-SYNTAXES = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
-MEDIA_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples"}
+SYNTAXES = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
+MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+}
 _BASE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -142,6 +152,12 @@ class Described(ABC):
     def outgoing(self, iri: str) -> list[ox.Triple]: ...
 
     @abstractmethod
+    def incoming(self, iri: str) -> list[ox.Triple]: ...
+
+    @abstractmethod
+    def pointing_at(self, node: ox.BlankNode) -> list[ox.Triple]: ...
+
+    @abstractmethod
     def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]: ...
 
     @abstractmethod
@@ -162,11 +178,42 @@ class Described(ABC):
                 stack.extend(self.blank_triples(t.object))
         return out
 
+    def symmetric(self, iri: str) -> list[ox.Triple]:
+        """:meth:`bounded`, and the triples that point at the resource, with what surrounds the blank nodes
+        they come from up to the resources that hold them: the symmetric concise bounded description
+        (https://www.w3.org/submissions/CBD/#alternatives), so that a client following links can walk from
+        a document to its priorities and interventions, and from them to their evidence."""
+        out = self.bounded(iri)
+        seen: set[ox.BlankNode] = set()
+        up: list[ox.BlankNode] = []
+        down: list[ox.Triple] = []
+        for t in self.incoming(iri):
+            out.append(t)
+            if isinstance(t.subject, ox.BlankNode):
+                up.append(t.subject)
+        while up:
+            node = up.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            down.extend(self.blank_triples(node))
+            for t in self.pointing_at(node):
+                out.append(t)
+                if isinstance(t.subject, ox.BlankNode):
+                    up.append(t.subject)
+        while down:
+            t = down.pop()
+            out.append(t)
+            if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                seen.add(t.object)
+                down.extend(self.blank_triples(t.object))
+        return list(dict.fromkeys(out))
+
     def description(self, iri: str) -> list[ox.Triple]:
-        """:meth:`bounded`, sorted, its blank nodes labelled by what surrounds them within it
+        """:meth:`symmetric`, sorted, its blank nodes labelled by what surrounds them within it
         (:func:`stable_blank_nodes`): the same data whichever graph it is read from and whatever else the
         graph holds."""
-        return stable_blank_nodes(self.bounded(iri))
+        return stable_blank_nodes(self.symmetric(iri))
 
 
 class SiteGraph(Described):
@@ -177,6 +224,7 @@ class SiteGraph(Described):
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         self.by_object: dict[str, list[ox.Triple]] = defaultdict(list)
         self.blank: dict[str, list[ox.Triple]] = defaultdict(list)
+        self.blank_in: dict[str, list[ox.Triple]] = defaultdict(list)
         for t in self.triples:
             if isinstance(t.subject, ox.BlankNode):
                 self.blank[t.subject.value].append(t)
@@ -184,6 +232,8 @@ class SiteGraph(Described):
                 self.by_subject[t.subject.value].append(t)
             if isinstance(t.object, ox.NamedNode):
                 self.by_object[t.object.value].append(t)
+            elif isinstance(t.object, ox.BlankNode):
+                self.blank_in[t.object.value].append(t)
         self.labels: dict[str, dict[str, str]] = defaultdict(dict)
         for t in self.triples:
             if (
@@ -212,6 +262,10 @@ class SiteGraph(Described):
     def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]:
         """The triples about a blank node."""
         return self.blank.get(node.value, [])
+
+    def pointing_at(self, node: ox.BlankNode) -> list[ox.Triple]:
+        """The triples whose object is a blank node."""
+        return self.blank_in.get(node.value, [])
 
     def subjects_with(self, predicate: str, value: str) -> list[str]:
         return sorted(
@@ -271,6 +325,9 @@ class StoreGraph(Described):
 
     def blank_triples(self, node: ox.BlankNode) -> list[ox.Triple]:
         return self._triples(node)
+
+    def pointing_at(self, node: ox.BlankNode) -> list[ox.Triple]:
+        return self._triples(None, None, node)
 
     def subjects_with(self, predicate: str, value: str) -> list[str]:
         return sorted(
@@ -501,7 +558,11 @@ def resource_data(triples: list[ox.Triple], ext: str) -> bytes:
     """A resource's description in the syntax of a file extension (ttl, jsonld, nt)."""
     fmt = SYNTAXES[ext]
     return (
-        ox.serialize(triples, format=fmt, prefixes=RDF_PREFIXES if fmt is ox.RdfFormat.TURTLE else None)
+        ox.serialize(
+            triples,
+            format=fmt,
+            prefixes=RDF_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None,
+        )
         or b""
     )
 
@@ -624,10 +685,17 @@ def copy_editor_assets(folder: Path) -> None:
         shutil.copyfile(YASGUI / name, target / name)
 
 
-NOT_FOUND = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Not found — policykg</title><link rel="stylesheet" href="/site.css"></head>
-<body><h1>Not found</h1><p>There is no resource or page at this address. Start from <a href="/index.html">the home page</a>.</p></body></html>
+NOT_FOUND = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Not found — policykg</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}
+a{{color:#0b57d0}}</style></head>
+<body><main><h1>Not found</h1><p>There is no resource or page at this address. Start from
+<a href="{BASE}">the home page</a>.</p></main></body></html>
 """
+"""The page a static host shows for a missing address: it may be served at any depth, so it carries its
+own style and links the site by its canonical address (``policykg serve`` writes its own, with relative
+links)."""
 
 
 ONTOLOGY = _ENV.from_string(

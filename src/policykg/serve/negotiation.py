@@ -26,7 +26,7 @@ ALIASES = {
     "text/xml": "application/rdf+xml",
 }
 """Other names clients give the same syntaxes (N3 readers read Turtle; N-Triples is plain text)."""
-PAGE_OFFERS = ["text/html", "application/xhtml+xml", *DATA_EXTENSIONS, *ALIASES]
+PAGE_OFFERS = ["text/html", *DATA_EXTENSIONS, *ALIASES]
 """What a resource IRI offers, HTML first (a browser's ``*/*`` gets the page)."""
 VOCABULARY_OFFERS = ["application/rdf+xml", *[o for o in PAGE_OFFERS if o != "application/rdf+xml"]]
 """What the ontology IRI offers: RDF/XML first, as the W3C recipes for publishing vocabularies do
