@@ -73,7 +73,9 @@ def listen_overflows() -> int:
     return 0
 
 
-def ask(port: int, path: str, query: str | None, connection: http.client.HTTPConnection | None = None) -> float:
+def ask(
+    port: int, path: str, query: str | None, connection: http.client.HTTPConnection | None = None
+) -> float:
     """Seconds for one request (a POSTed query, or a GET of ``path``); raises on anything but 200."""
     own = connection is None
     connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -86,7 +88,10 @@ def ask(port: int, path: str, query: str | None, connection: http.client.HTTPCon
             "POST",
             path,
             body,
-            {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/sparql-results+json",
+            },
         )
     response = connection.getresponse()
     response.read()
@@ -168,7 +173,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="cold runs of policykg site (default 3)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent query clients (default 32)")
-    parser.add_argument("--rounds", type=int, default=3, help="passes over the library per client (default 3)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="passes over the library per client (default 3)"
+    )
     args = parser.parse_args()
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     with tempfile.TemporaryDirectory() as folder:
@@ -196,7 +203,16 @@ def main() -> None:
             if command is None:
                 argv = [oxigraph, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"]
             else:
-                argv = [sys.executable, "-m", "policykg.cli", "--root", str(root), *command, "--port", str(port)]
+                argv = [
+                    sys.executable,
+                    "-m",
+                    "policykg.cli",
+                    "--root",
+                    str(root),
+                    *command,
+                    "--port",
+                    str(port),
+                ]
             process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             servers[name] = (port, process)
             wait_up(port, probe, process)
@@ -236,16 +252,24 @@ def main() -> None:
                     f"{quantile(latencies, 0.5):.1f} / {quantile(latencies, 0.99):.1f} ms, {failures} failed, "
                     f"listen-queue overflows {listen_overflows() - before} | |"
                 )
-            p99_ox, p99_nc, p99 = (quantile(results[n], 0.99) for n in ("oxigraph", "policykg, no cache", "policykg"))
+            p99_ox, p99_nc, p99 = (
+                quantile(results[n], 0.99) for n in ("oxigraph", "policykg, no cache", "policykg")
+            )
             rows.append(
                 f"| … without the cache, p99 against Oxigraph's | {p99_nc:.1f} ms against {p99_ox:.1f} ms | "
                 f"at most Oxigraph's {'met' if p99_nc <= p99_ox else 'MISSED'} |"
             )
-            rows.append(f"| … with the cache, p99 | {p99:.1f} ms | < 50 ms {'met' if p99 < 50 else 'MISSED'} |")
+            rows.append(
+                f"| … with the cache, p99 | {p99:.1f} ms | < 50 ms {'met' if p99 < 50 else 'MISSED'} |"
+            )
             rate = wrk(f"http://127.0.0.1:{ours}/id/law/dsa.html")
             rows.append(
                 "| static page, 64 keep-alive connections (wrk) | "
-                + (f"{rate:,.0f} req/s | ≥ 5,000 {'met' if rate >= 5000 else 'MISSED'} |" if rate else "wrk not installed | ≥ 5,000 |")
+                + (
+                    f"{rate:,.0f} req/s | ≥ 5,000 {'met' if rate >= 5000 else 'MISSED'} |"
+                    if rate
+                    else "wrk not installed | ≥ 5,000 |"
+                )
             )
         finally:
             for _port, process in servers.values():
