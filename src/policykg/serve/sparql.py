@@ -150,7 +150,9 @@ async def sparql(request: Request, pool: QueryPool, cache: AnswerCache, editor: 
     except Refused as refused:
         return error_page(request, refused.status, str(refused))
     started = time.perf_counter()
-    answer = await anyio.to_thread.run_sync(_answer, pool, cache, query)
+    answer = cache.get(query)  # a kept answer is sent from here, without a trip to a thread
+    if answer is None:
+        answer = await anyio.to_thread.run_sync(_answer, pool, cache, query)
     if isinstance(answer, Outcome):
         available = ""
         if answer.status == 406:
