@@ -22,6 +22,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..guard import QueryRefused, check_query, is_update
+
+try:  # imported here, before any worker is forked
+    import pyseccomp as seccomp
+except (ImportError, OSError):  # not Linux, or no libseccomp: the check before the engine still holds
+    seccomp = None
 from ..namespaces import PREFIXES
 from .results import render_graph, render_solutions
 
@@ -72,14 +77,14 @@ class Outcome:
 
 def isolate() -> bool:
     """Refuse this process any IPv4 or IPv6 socket from now on; False where seccomp is not available."""
+    if seccomp is None:
+        return False
     try:
-        import pyseccomp as seccomp
-
         rules = seccomp.SyscallFilter(seccomp.ALLOW)
         for family in (socket.AF_INET, socket.AF_INET6):
             rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket", seccomp.Arg(0, seccomp.EQ, family))
         rules.load()
-    except Exception:  # no libseccomp, or not Linux: the check before the engine still holds
+    except Exception:  # a kernel without seccomp filters: the check before the engine still holds
         return False
     return True
 
