@@ -38,6 +38,17 @@ def copy_project(folder: Path, replace: tuple[str, str, str] | None = None) -> P
     return Project(folder)
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project built without views, once for the session: the root that the server tests
+    serve (read only)."""
+    root = tmp_path_factory.mktemp("built-project")
+    copy_project(root)
+    result = run_cli("build", "--no-views", root=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
 @pytest.fixture
 def scratch(tmp_path: Path) -> Project:
     """A copy of the project's edited folders, free to break."""

@@ -38,6 +38,11 @@ def require(program: str, how: str) -> str:
     pytest.skip(message)
 
 
+def serve_command(root: Path, port: int, *options: str) -> list[str]:
+    """The command that runs ``policykg serve`` on a project's build, on a loopback port."""
+    return [sys.executable, "-m", "policykg.cli", "--root", str(root), "serve", "--port", str(port), *options]
+
+
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

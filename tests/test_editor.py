@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, run_cli
-from servers import free_port, running
+from conftest import ROOT
+from servers import free_port, running, serve_command
 
 from policykg.library import list_queries
 from policykg.namespaces import PREFIXES
@@ -26,19 +25,15 @@ LABEL = "browse/interventions-by-level — Interventions per level"
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("editor-project")
-    copy_project(root)
-    result = run_cli("build", "--no-views", root=root)
-    assert result.returncode == 0, result.stderr
-    return root
+def root(built: Path) -> Path:
+    return built
 
 
 @pytest.fixture(scope="module")
 def server(root: Path) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "policykg.cli", "--root", str(root), "serve", "--port", str(port)]
+    command = serve_command(root, port)
     with running(command, base + "/index.html", cwd=root):  # stopped with SIGTERM afterwards
         yield base
 

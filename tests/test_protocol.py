@@ -12,10 +12,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import copy_project, run_cli
 from test_serve import fetch
 
 from policykg.serve import Settings, open_store, start
@@ -32,11 +32,8 @@ FORMATS = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("protocol")
-    copy_project(root)
-    assert run_cli("build", "--no-views", root=root).returncode == 0
-    dist = root / "dist"
+def server(built: Path) -> Iterator[str]:
+    dist = built / "dist"
     running = start(dist / "site", open_store(dist), settings=Settings(timeout=5, max_rows=1000))
     try:
         yield running.url

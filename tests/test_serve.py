@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, run_cli
+from conftest import ROOT, run_cli
 
 from policykg.library import is_ordered, list_queries
 from policykg.load import LoadedGraph
@@ -21,11 +21,8 @@ from policykg.serve import Settings, open_store, start
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("serve-project")
-    copy_project(root)
-    assert run_cli("build", "--no-views", root=root).returncode == 0
-    dist = root / "dist"
+def server(built: Path) -> Iterator[str]:
+    dist = built / "dist"
     running = start(
         dist / "site", open_store(dist), settings=Settings(timeout=2, max_rows=1000, max_body=10_000)
     )

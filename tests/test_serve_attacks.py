@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_cli
-from servers import free_port, running
+from conftest import run_cli
+from servers import free_port, running, serve_command
 from test_serve import fetch
 
 from policykg.serve import Settings, open_store, start
@@ -64,11 +64,8 @@ def internal() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("attacked")
-    copy_project(root)
-    assert run_cli("build", "--no-views", root=root).returncode == 0
-    return root
+def project(built: Path) -> Path:
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -261,16 +258,7 @@ def test_methods_and_cross_origin(server) -> None:
 @pytest.mark.parametrize("origins", ["https://allowed.example"])
 def test_cross_origin_can_be_restricted(project: Path, origins: str) -> None:
     port = free_port()
-    command = [
-        str(Path(os.sys.executable).parent / "policykg"),
-        "--root",
-        str(project),
-        "serve",
-        "--port",
-        str(port),
-        "--cors",
-        origins,
-    ]
+    command = serve_command(project, port, "--cors", origins)
     with running(command, f"http://127.0.0.1:{port}/index.html"):
         for origin, allowed in (("https://allowed.example", True), ("https://other.example", False)):
             request = f"GET /id/law/dsa.ttl HTTP/1.1\r\nHost: x\r\nOrigin: {origin}\r\n\r\n".encode()
@@ -293,16 +281,7 @@ MEMORY_BOUND = 400_000_000
 def test_memory_stays_bounded_after_many_large_answers(project: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [
-        str(Path(os.sys.executable).parent / "policykg"),
-        "--root",
-        str(project),
-        "serve",
-        "--port",
-        str(port),
-        "--cache",
-        "64",
-    ]
+    command = serve_command(project, port, "--cache", "64")
     with running(command, base + "/index.html") as process:
         for n in range(50):
             # 10,000 rows (the row cap), each carrying a passage's text: about 4 MB of JSON per answer
