@@ -118,13 +118,6 @@ def protocol_request(fields: dict[str, list[str]], accept: str | None) -> QueryR
         raise Refused(
             400, "give exactly one query= parameter" if queries else "give a query: /sparql?query=…"
         )
-    for name in fields:
-        if name not in ("query", "default-graph-uri", "named-graph-uri"):
-            raise Refused(
-                400,
-                f"unknown parameter {name!r}: this endpoint takes query, default-graph-uri and "
-                "named-graph-uri",
-            )
     default = tuple(fields["default-graph-uri"]) if "default-graph-uri" in fields else None
     named = tuple(fields["named-graph-uri"]) if "named-graph-uri" in fields else None
     for iri in (*(default or ()), *(named or ())):
