@@ -18,6 +18,18 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed-run
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The Node.js clients tests/test_clients.py runs (Comunica), as tests/clients/package-lock.json pins them.
+# Without npm their tests skip, except in CI (CI=true), where they fail.
+CLIENTS := tests/clients
+$(CLIENTS)/node_modules/.installed: $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "npm ci --prefix $(CLIENTS) --no-audit --no-fund"; \
+		npm ci --prefix $(CLIENTS) --no-audit --no-fund && touch $@; \
+	else \
+		echo "npm is not installed: the Comunica tests in tests/test_clients.py will skip (in CI they fail)."; \
+		echo "Install Node.js 20 and npm (Debian: apt-get install nodejs npm), then run make test again."; \
+	fi
+
 run: $(VENV)/.installed-run
 	$(BIN)/policykg build
 	@echo
@@ -26,7 +38,7 @@ run: $(VENV)/.installed-run
 	@echo "Serving it now: point a browser at http://127.0.0.1:8000/ (the SPARQL endpoint is /sparql). Ctrl-C stops."
 	$(BIN)/policykg serve --port 8000
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(CLIENTS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/policykg fmt --check
