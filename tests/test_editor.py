@@ -179,3 +179,25 @@ def test_completion_stays_on_the_page(server: str) -> None:
         assert "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in text
         assert "PREFIX foaf:" not in text  # not one of the library's
         assert watched.errors == [] and watched.elsewhere == []
+
+
+def test_only_web_and_mail_addresses_in_an_answer_become_links(server: str) -> None:
+    from browser import chromium
+
+    query = (
+        'SELECT ?x WHERE { VALUES ?s { "javascript:alert(1)" "JaVaScRiPt:alert(2)" "data:text/html,x" '
+        '"https://w3id.org/policykg/id/law/dsa" "mailto:info@example.org" } BIND(IRI(?s) AS ?x) }'
+    )
+    with chromium() as browser:
+        page = browser.new_page()
+        watched = Watched(page, server)
+        page.goto(server + "/sparql.html?query=" + urllib.parse.quote(query), wait_until="load")
+        run(page, server)
+        assert result_rows(page) == 5
+        hrefs = page.evaluate(
+            "[...document.querySelectorAll('.yasr a[href]')].map(a => a.getAttribute('href'))"
+        )
+        assert "https://w3id.org/policykg/id/law/dsa" in hrefs and "mailto:info@example.org" in hrefs
+        assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))], hrefs
+        page.get_by_text("alert(1)").first.click()
+        assert watched.errors == [] and page.url.startswith(server)

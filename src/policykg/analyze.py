@@ -33,6 +33,7 @@ from typing import Any, TextIO
 import networkx as nx
 import numpy as np
 
+from .escape import link_target, markdown_strings, visible
 from .load import LoadedGraph
 from .namespaces import sparql_prologue
 
@@ -640,7 +641,9 @@ def _quote(evidence: dict[str, str] | None, limit: int = 140) -> str:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
-    """The report for people, in Markdown."""
+    """The report for people, in Markdown; every text from the graph is escaped, so none is read as
+    markup or HTML."""
+    report = markdown_strings(report, keep=frozenset({"iri", "passage"}))
     s = report["summary"]
     out = [
         "# Overlaps and dependencies",
@@ -780,12 +783,13 @@ def write_json_lines(document: dict[str, Any], out: TextIO) -> None:
 
 
 def _e(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(visible(str(text)), quote=True)
 
 
 def _href(iri: str) -> str:
-    """An IRI fit for a link: http(s) only, so no IRI from the data can become a script link."""
-    return _e(iri) if iri.startswith(("https://", "http://")) else "#"
+    """An IRI fit for a link: http(s) or mailto only, so no IRI from the data can become a script link."""
+    target = link_target(iri)
+    return _e(target) if target else "#"
 
 
 def render_page(report: dict[str, Any]) -> str:

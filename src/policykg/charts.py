@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .escape import visible
 from .library import read_query
 from .load import LoadedGraph
 
@@ -75,6 +76,11 @@ def _finish(
     }
 
 
+def _text(label: str) -> str:
+    """A label as matplotlib should draw it: control characters shown, ``$`` not read as mathematics."""
+    return visible(label).replace("$", "\\$")
+
+
 def render_charts(
     loaded: LoadedGraph, folder: Path, document: str | None = None
 ) -> tuple[list[dict[str, Any]], str]:
@@ -89,7 +95,7 @@ def render_charts(
     folder.mkdir(parents=True, exist_ok=True)
     budget: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for row in _library(loaded, "budget/budget-by-priority-and-period", document):
-        budget[row["priorityLabel"]][row["periodLabel"]] = Decimal(row["amount"])
+        budget[_text(row["priorityLabel"])][row["periodLabel"]] = Decimal(row["amount"])
     priorities = sorted(budget, key=lambda p: -budget[p].get("structural", Decimal(0)))
     charts = []
 
@@ -133,7 +139,7 @@ def render_charts(
 
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for row in loaded.select(INSTITUTION_PRIORITIES % (f"<{document}>" if document else "UNDEF")):
-        counts[row["institutionLabel"]][row["priorityLabel"]] = int(row["interventions"])
+        counts[_text(row["institutionLabel"])][_text(row["priorityLabel"])] = int(row["interventions"])
     ranked = sorted(counts, key=lambda i: (-sum(counts[i].values()), -len(counts[i]), i))
     institutions = list(reversed(ranked[:TOP_INSTITUTIONS]))
     all_priorities = sorted({p for i in institutions for p in counts[i]})

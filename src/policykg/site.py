@@ -28,6 +28,7 @@ import jinja2
 import pyoxigraph as ox
 
 from . import __version__
+from .escape import link_target, visible
 from .library import list_queries
 from .load import SOURCES_GRAPH, LoadedGraph, label_blank_nodes
 from .namespaces import ONTOLOGY_IRI, PREFIXES, RDF_PREFIXES, shorten
@@ -71,6 +72,7 @@ _BASE = """<!DOCTYPE html>
 _ENV = jinja2.Environment(
     loader=jinja2.DictLoader({"base.html": _BASE}),
     autoescape=True,
+    finalize=visible,  # control characters from the data are shown, never written raw
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
@@ -364,7 +366,7 @@ def _term(graph: Described, node: ox.NamedNode | ox.BlankNode | ox.Literal, page
             return Term(
                 graph.label(node.value), relative(page, target + ".html") + anchor, shorten(node.value)
             )
-        return Term(shorten(node.value).strip("<>"), None, "", external=node.value)
+        return Term(shorten(node.value).strip("<>"), None, "", external=link_target(node.value))
     if isinstance(node, ox.BlankNode):
         return Term(_blank_text(graph, node))
     note = f"@{node.language}" if node.language else ""

@@ -25,6 +25,7 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 from pyvis.node import Node
 
+from .escape import visible
 from .library import read_query
 from .load import LoadedGraph
 from .namespaces import PKG
@@ -629,7 +630,7 @@ def _layered(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
 # --------------------------------------------------------------------------- rendering
 
 
-PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
+PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=visible).from_string(
     """<!DOCTYPE html>
 <html lang="{{ lang }}">
 <head>
@@ -781,7 +782,7 @@ def copy_assets(folder: Path) -> None:
     shutil.copyfile(ASSETS / "view.css", lib / "view.css")
 
 
-INDEX = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
+INDEX = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=visible).from_string(
     """<!DOCTYPE html>
 <html lang="en">
 <head>
