@@ -12,9 +12,12 @@ import functools
 import itertools
 import json
 import multiprocessing
+import os
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +28,13 @@ from .errors import PolicyKGError
 from .load import SOURCES_GRAPH, LoadedGraph, load_project
 from .namespaces import RDF_PREFIXES
 from .output import staged_directory
+from .processes import die_with_parent
+from .progress import step
 from .project import Project
 from .site import write_site
 from .stats import compute_stats
 from .validate import run_checks, start_shapes
-from .views import View, ViewData, plan_views, write_views
+from .views import plan_views, write_views
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -214,13 +219,38 @@ def write_graph(loaded: LoadedGraph, folder: Path) -> list[Path]:
     return [turtle, ntriples, jsonld, context]
 
 
-def _write_views(loaded: LoadedGraph, folder: Path, planned: tuple[ViewData, list[View]]) -> None:
-    """The views, in a worker process: a failure is one line on stderr and a non-zero exit."""
+def _work(job: Callable[[], Any], what: str, parent: int) -> None:
+    """One product, in a forked worker that dies with its parent: a failure is one line on stderr and a
+    non-zero exit."""
+    die_with_parent(parent)
     try:
-        write_views(loaded, folder, planned=planned)
+        job()
     except Exception as error:  # reported to the parent through the exit code
-        print(f"policykg build: the views failed: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"policykg build: the {what} failed: {type(error).__name__}: {error}", file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def run_side_by_side(jobs: dict[str, Callable[[], Any]]) -> None:
+    """Run the jobs in forked workers, which inherit the loaded graph, at once; when one fails, stop the
+    others at once and raise."""
+    context = multiprocessing.get_context("fork")
+    parent = os.getpid()
+    running: dict[Any, tuple[str, Any]] = {}
+    for what, job in jobs.items():
+        worker = context.Process(target=_work, args=(job, what, parent))
+        worker.start()
+        running[worker.sentinel] = (what, worker)
+    try:
+        while running:
+            for sentinel in wait(list(running)):
+                what, worker = running.pop(sentinel)
+                worker.join()
+                if worker.exitcode != 0:
+                    raise PolicyKGError(f"writing the {what} failed; dist/ was left as it was")
+    finally:
+        for _what, worker in running.values():
+            worker.kill()
+            worker.join()
 
 
 def build_project(
@@ -235,48 +265,53 @@ def build_project(
     loaded = load_project(project)
     shapes = start_shapes(loaded, engine)
     try:
-        check_problems, _checks = run_checks(loaded)
-        summary = compute_stats(loaded)
+        with step("the checks"):
+            check_problems, _checks = run_checks(loaded)
+        with step("the statistics"):
+            summary = compute_stats(loaded)
         summary["sources"] = [
             q.subject.value for q in loaded.store.quads_for_pattern(None, None, None, SOURCES_GRAPH)
         ]
-        report = analyze_graph(loaded)
+        with step("the analysis"):
+            report = analyze_graph(loaded)
         with staged_directory(project.dist_dir, trusted=True) as staged:
             files = []
             if not check_problems:
                 # written while the workers finish; thrown away with the staged folder if they find faults
-                files = write_graph(loaded, staged)
-                files += write_report(report, staged / "analysis")
-            shape_problems, _shapes = shapes.problems()
+                with step("the graph in three syntaxes and the report"):
+                    files = write_graph(loaded, staged)
+                    files += write_report(report, staged / "analysis")
+            with step("the shapes"):
+                shape_problems, _shapes = shapes.problems()
             problems = shape_problems + check_problems
             if problems:
                 raise PolicyKGError(
                     f"the graph is invalid: {len(problems)} problem(s); dist/ was left as it was", problems
                 )
             # The views and the site are independent but for which views show each page: the views are
-            # planned once, then written in a forked process that inherits the plan and the loaded graph,
-            # side by side with the site on two cores.
-            worker, views = None, None
+            # planned once, then both are written in forked workers side by side on two cores; the views
+            # go into the site once both are done.
+            jobs: dict[str, Callable[[], Any]] = {}
+            views = None
             if with_views:
                 try:
-                    planned = plan_views(loaded)
+                    with step("planning the views"):
+                        planned = plan_views(loaded)
                 except Exception as error:  # reported as the views' failure, like one in the worker
                     raise PolicyKGError(
                         f"planning the views failed ({type(error).__name__}: {error}); dist/ was left as it was"
                     ) from None
                 views = planned[1]
-                worker = multiprocessing.get_context("fork").Process(
-                    target=_write_views, args=(loaded, staged / "views", planned)
-                )
-                worker.start()
+                jobs["views"] = functools.partial(write_views, loaded, staged / "views", planned=planned)
             if with_site:
-                files += write_site(loaded, staged / "site", staged, views_coming=with_views, views=views)[
-                    -1:
-                ]
-            if worker is not None:
-                worker.join()
-                if worker.exitcode != 0:
-                    raise PolicyKGError("writing the views failed; dist/ was left as it was")
+                jobs["site"] = functools.partial(
+                    write_site, loaded, staged / "site", staged, views_coming=with_views, views=views
+                )
+            with step("writing " + " and ".join(jobs) if jobs else "finishing"):
+                run_side_by_side(jobs)
+            if with_site:
+                files.append(staged / "site" / "index.html")
+            if with_views:
                 if with_site:
                     shutil.copytree(staged / "views", staged / "site" / "views")
                 files.append(staged / "views" / "index.html")

@@ -227,11 +227,17 @@ def _write_product(
     args: argparse.Namespace, name: str, write: Callable[[Project, Path], list[Path]]
 ) -> tuple[Project, Path, list[Path]]:
     """Write one build product into ``--out`` or ``dist/{name}``, staged and swapped in whole."""
-    from .output import staged_directory
+    from contextlib import nullcontext
+
+    from .output import locked, staged_directory
 
     project = find_project(args.root)
     target = Path(args.out) if args.out else project.dist_dir / name
-    with staged_directory(target, trusted=not args.out) as staged:
+    # inside dist/, a build swapping dist/ whole must wait for this product, and the other way round
+    with (
+        locked(project.dist_dir) if not args.out else nullcontext(),
+        staged_directory(target, trusted=not args.out) as staged,
+    ):
         files = write(project, staged)
     return project, target, files
 

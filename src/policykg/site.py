@@ -655,7 +655,7 @@ def write_site(
     written += write_gallery(loaded, graph, folder)
     counts = count_dataset(loaded, entities=len(described))
     written += write_downloads(loaded, folder, dist, subjects, counts)
-    if views_folder is not None and views_ready:
+    if views_folder is not None and views_ready and not views_coming:  # else the build copies them, once
         shutil.copytree(views_folder, folder / "views")
     if dist and (dist / "analysis").is_dir():
         shutil.copytree(dist / "analysis", folder / "analysis")

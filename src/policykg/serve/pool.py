@@ -28,6 +28,7 @@ try:  # imported here, before any worker is forked
 except (ImportError, OSError):  # not Linux, or no libseccomp: the check before the engine still holds
     seccomp = None
 from ..namespaces import PREFIXES
+from ..processes import die_with_parent
 from .results import render_graph, render_solutions
 
 
@@ -120,6 +121,7 @@ def answer(store: ox.Store, request: Request, max_rows: int) -> Outcome:
 
 
 def _work(store: ox.Store, connection: Any, max_rows: int, parent: int) -> None:
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops its workers
     connection.send(isolate())
     while True:
