@@ -154,3 +154,10 @@ def test_a_document_not_in_the_graph_is_refused_not_answered_empty(value: str, m
         "https://w3id.org/policykg/id/kernboodschap-digitalisering" in result.stderr
         or message == "not an IRI"
     )
+
+
+def test_a_carriage_return_in_a_parameter_is_the_parameters_fault_never_the_files() -> None:
+    text = run_cli("query", "overlaps/theme-links", "--param", "theme=a\rb", "--format", "csv", root=ROOT)
+    assert text.returncode == 0 and "not valid SPARQL" not in text.stderr, text.stderr
+    iri = run_cli("query", "browse/interventions-by-level", "--param", "document=a\rb", root=ROOT)
+    assert iri.returncode == 2 and "document=a\\u000db" in iri.stderr and "\r" not in iri.stderr

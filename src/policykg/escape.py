@@ -51,6 +51,18 @@ def visible(text: Any) -> Any:
     return text.translate(_CONTROL) if isinstance(text, str) else text
 
 
+_EVERY_CONTROL = _CONTROL | {c: f"\\u{c:04x}" for c in (0x09, 0x0A, 0x0D)}
+
+
+def printable(text: str) -> str:
+    """Text for a one-line message: every control character, line breaks too, shown as ``\\uXXXX``.
+
+    >>> printable("a\\rb")
+    'a\\\\u000db'
+    """
+    return text.translate(_EVERY_CONTROL)
+
+
 def markdown_text(text: str) -> str:
     """Text for a Markdown document, read as text and never as markup or HTML.
 

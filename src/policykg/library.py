@@ -111,6 +111,10 @@ def syntax_problem(where: str, error: SyntaxError, prologue_lines: int = 0) -> P
     return Problem(where, message, line=line - prologue_lines if line else None, column=column)
 
 
+_STRING_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+"""What a SPARQL string literal must escape (ECHAR, https://www.w3.org/TR/sparql11-query/#rECHAR)."""
+
+
 def format_term(value: str) -> str:
     """A parameter value as a SPARQL term: an IRI, a prefixed name, a number, ``UNDEF`` (no restriction:
     the parameter leaves the query open), or else a string.
@@ -119,6 +123,8 @@ def format_term(value: str) -> str:
     ('<https://w3id.org/policykg/id/x>', '<https://w3id.org/policykg/id/law/dsa>', '12')
     >>> format_term('say "hi"')
     '"say \\\\"hi\\\\""'
+    >>> print(format_term("a\\rb\\tc"))
+    "a\\rb\\tc"
     """
     value = value.strip()
     if value.upper() in ("UNDEF", "ALL", "*", ""):
@@ -139,7 +145,7 @@ def format_term(value: str) -> str:
         raise ValueError(f"unknown prefix {prefix}: in {value} (known: {', '.join(PREFIXES)})")
     if re.fullmatch(r"[+-]?\d+(\.\d+)?", value):
         return value
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    escaped = value.translate(_STRING_ESCAPES)
     return f'"{escaped}"'
 
 

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from .errors import EXIT_USAGE, PolicyKGError, Problem
+from .escape import printable
 from .guard import QueryRefused, check_query, inspect_query, is_update
 from .library import QueryFile, format_term, list_queries, read_query, syntax_problem
 from .namespaces import RDF_PREFIXES, sparql_prologue
@@ -359,7 +360,7 @@ def require_document(engine: Engine, value: str, option: str = "--param document
     term = format_term(value)
     if term == "UNDEF":
         return
-    said = f"{option}{value}"
+    said = f"{option}{printable(value)}"
     if not term.startswith("<"):
         raise PolicyKGError(
             f"{said}: not an IRI; a document is named by its IRI, in full or as id:{{its name}}",
