@@ -68,12 +68,24 @@ def test_publish_replaces_the_graph_and_checks_the_count(built: Path, store: dic
 def test_a_refusal_is_one_clear_line(built: Path, store: dict[str, str]) -> None:
     if store["auth"]:
         result = run_cli("publish", "--endpoint", store["store"], "--auth", "dba:wrong", root=built)
-        expected = "answered HTTP 401 to PUT"
+        expected = "refused the credentials (HTTP 401"
     else:
         result = run_cli("publish", "--endpoint", store["store"].replace("/store", "/nope"), root=built)
         expected = "answered HTTP 404 to PUT"
     assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_credentials_in_the_url(built: Path, store: dict[str, str]) -> None:
+    if not store["auth"]:
+        pytest.skip("this store asks for no credentials")
+    endpoint = store["store"].replace("://", f"://{store['auth']}@", 1)
+    result = run_cli("publish", "--endpoint", endpoint, root=built)
+    assert result.returncode == 0 and "the store holds" in result.stdout, result.stderr
+    assert store["auth"] not in result.stderr
+    wrong = run_cli("publish", "--endpoint", endpoint.replace(":dba@", ":wrong@"), root=built)
+    assert wrong.returncode == 1 and "refused the credentials" in wrong.stderr
+    assert "wrong" not in wrong.stderr and "dba" not in wrong.stderr
 
 
 def rows(answer, ordered: bool) -> list:

@@ -306,7 +306,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         timeout=args.timeout,
     )
     print(
-        f"published {result.sent} triples into <{result.graph}> at {args.endpoint} (HTTP {result.status}); "
+        f"published {result.sent} triples into <{result.graph}> at {result.endpoint} (HTTP {result.status}); "
         f"the store holds {result.stored}"
     )
     return EXIT_OK
@@ -581,7 +581,11 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="IRI",
         help="the named graph to replace (default https://w3id.org/policykg/dataset)",
     )
-    p.add_argument("--auth", metavar="USER:PASSWORD", help="credentials for Basic or Digest authentication")
+    p.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        help="credentials for Basic or Digest authentication (or user:password@ in the endpoint URL); sent only to the endpoint's own origin",
+    )
     p.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for the store (default 120)")
     p.set_defaults(func=cmd_publish)
 
