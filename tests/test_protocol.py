@@ -219,3 +219,38 @@ def test_error_pages_are_ours_with_links_that_work(server: str) -> None:
     assert b'href="../../../index.html"' in body and b"/site.css" not in body
     status, headers, body = fetch(server + "/nothing", "application/json")
     assert status == 404 and headers["Content-Type"].startswith("text/plain")
+
+
+def test_review_nits_are_fixed(server: str) -> None:
+    # XML results stay well-formed whatever a literal holds
+    status, _, body = sparql(
+        server, 'SELECT ?x { BIND("a\\u0001b" AS ?x) }', "application/sparql-results+xml"
+    )
+    import xml.dom.minidom
+
+    assert status == 200 and xml.dom.minidom.parseString(body)
+    # a compressed request body is refused, not read as text
+    request = urllib.request.Request(
+        server + "/sparql",
+        data=b"ASK {}",
+        headers={"Content-Type": "application/sparql-query", "Content-Encoding": "gzip"},
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10)
+        raise AssertionError("expected 415")
+    except urllib.error.HTTPError as error:
+        assert error.code == 415
+    # gzip excluded by q=0 is not sent, even beside *
+    request = urllib.request.Request(server + "/index.html", headers={"Accept-Encoding": "*, gzip;q=0"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers.get("Content-Encoding") is None
+    # the editor and the service description share /sparql: caches must keep them apart
+    status, headers, _ = fetch(server + "/sparql", "text/html")
+    assert status == 200 and "Accept" in headers["Vary"]
+    # parameters the protocol does not define are ignored: alone, they ask for the description
+    status, headers, _ = fetch(server + "/sparql?format=json", "text/turtle")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    # the same answer as JSON and as SPARQL JSON carries two ETags
+    _, a, _ = sparql(server, "ASK {}", "application/json")
+    _, b, _ = sparql(server, "ASK {}", "application/sparql-results+json")
+    assert a["ETag"] != b["ETag"]

@@ -111,6 +111,11 @@ def variants(target: str) -> list[str]:
         f"SELECT * WHERE {{\n#\rFROM <{target}>\n?s ?p ?o }}",
         f"PREFIX x: <{target}>\nSELECT * WHERE {{ SERVICE x: {{ ?s ?p ?o }} }}",
         f"BASE <{target}>\nSELECT * WHERE {{ SERVICE <> {{ ?s ?p ?o }} }}",
+        # a `<` the engine reads as less-than where it is no valid IRI, hiding SERVICE in a "string"
+        f"SELECT * {{ BIND(1 <'>' AS ?q) SERVICE <{target}> {{ ?x ?y ?z }} #'\n}}",
+        f"SELECT * {{ BIND(1 <STR('%zz>') AS ?q) SERVICE <{target}> {{ ?x ?y ?z }} #')\n}}",
+        f"SELECT * {{ BIND(1 <?v#> '''\nAS ?q) SERVICE <{target}> {{ ?x ?y ?z }} #'''\n}}",
+        f"PREFIX a: <http://a/>\nSELECT * {{ BIND(1 <a:b#> '''\nAS ?q) SERVICE <{target}> {{ ?x ?y ?z }} #'''\n}}",
     ]
     return out
 
@@ -148,6 +153,34 @@ def test_a_worker_cannot_reach_the_network_even_past_the_check(
         assert Internal.asked == []
     finally:
         running_server.stop()
+
+
+def test_query_command_refuses_every_variant(project: Path, internal: str, tmp_path: Path) -> None:
+    Internal.asked.clear()
+    for n, query in enumerate(variants(internal)):
+        if "FROM" in query:
+            continue
+        (tmp_path / f"v{n}.rq").write_text(query, encoding="utf-8")
+        result = run_cli("query", str(tmp_path / f"v{n}.rq"), "--format", "csv", root=project)
+        assert "secret" not in result.stdout and "Traceback" not in result.stderr, query
+    assert Internal.asked == []
+
+
+def test_the_command_line_is_closed_off_from_the_network_for_offline_commands() -> None:
+    import subprocess
+    import sys
+
+    from policykg.cli import make_parser, offline
+
+    parser = make_parser()
+    assert offline(parser.parse_args(["query", "x.rq"])) and offline(parser.parse_args(["build"]))
+    assert not offline(parser.parse_args(["query", "x.rq", "--allow-service"]))
+    assert not offline(parser.parse_args(["query", "x.rq", "--endpoint", "http://127.0.0.1:1/sparql"]))
+    assert not offline(parser.parse_args(["serve"]))
+    assert not offline(parser.parse_args(["publish", "--endpoint", "http://x/"]))
+    probe = "from policykg.processes import isolate; import socket; assert isolate(); socket.socket()"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode != 0 and "Permission denied" in result.stderr
 
 
 def test_query_command_refuses_service_unless_allowed(project: Path, internal: str, tmp_path: Path) -> None:
@@ -300,3 +333,50 @@ def test_memory_stays_bounded_after_many_large_answers(project: Path) -> None:
         assert used < MEMORY_BOUND, f"{used / 1e6:.0f} MB"
         status, _, _ = fetch(base + "/sparql?query=" + urllib.parse.quote("ASK {}"))
         assert status == 200
+
+
+def test_bad_graph_iris_flat_queries_and_huge_answers(server) -> None:
+    replaced = server.site.pool.replaced
+    for iri in ("_:b", "a:%zz", "1:x", "nothing"):
+        status, body = ask(server.url, "ASK {}", **{"default-graph-uri": iri})
+        assert status == 400 and b"not an absolute IRI" in body, iri
+    flats = ("SELECT * { ?s ?p ( " + "1 " * 5000 + ") }", "SELECT * { FILTER(?x" + " || ?x" * 10000 + ") }")
+    for flat in flats:
+        status, _, body = fetch(server.url + "/sparql", None, flat.encode(), "application/sparql-query")
+        assert status == 400 and b"parentheses" in body
+    assert server.site.pool.replaced == replaced, "a worker died"
+    doubling = "".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1}) " for i in range(17))
+    big = f'SELECT ?v17 WHERE {{ ?s ?p ?o BIND("abcdefgh" AS ?v0) {doubling}}} LIMIT 800'
+    status, headers, body = fetch(server.url + "/sparql", None, big.encode(), "application/sparql-query")
+    assert status == 200 and headers["X-Result-Truncated"] == "true" and len(body) < 60_000_000
+
+
+def test_a_worker_that_cannot_be_started_loses_no_slot(server, monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = server.site.pool
+
+    def refuse() -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    for process, _connection in list(pool.free):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, 9)
+    monkeypatch.setattr(pool, "_spawn", refuse)
+    for _ in range(3):
+        status, _ = ask(server.url, f"ASK {{ ?s ?p ?o }} # {time.time()}")
+        assert status in (500, 503)
+    monkeypatch.undo()
+    status, body = ask(server.url, f"ASK {{ ?s a pkg:Law }} # {time.time()}")
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_a_file_swapped_for_a_symlink_is_not_followed(server, project: Path) -> None:
+    page = project / "dist" / "site" / "planted.html"
+    page.write_text("<p>planted</p>", encoding="utf-8")
+    try:
+        assert fetch(server.url + "/planted.html")[0] == 200
+        page.unlink()
+        page.symlink_to("/etc/passwd")
+        status, _, body = fetch(server.url + "/planted.html")
+        assert status == 404 and b"root:" not in body
+    finally:
+        page.unlink(missing_ok=True)

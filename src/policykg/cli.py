@@ -647,10 +647,42 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+OFFLINE = {
+    "build",
+    "validate",
+    "fmt",
+    "coverage",
+    "stats",
+    "queries",
+    "query",
+    "views",
+    "site",
+    "synth",
+    "analyze",
+}
+"""Commands that never need the network: run as the ``policykg`` program, they are closed off from it, so
+no query they run (a library query in the site's gallery, a file given to ``query``) can reach another
+host, whatever a check before the engine made of it."""
+CLOSE_OFF = False
+"""Set by :func:`run`: close off the process (not when :func:`main` runs inside another program)."""
+
+
+def offline(args: argparse.Namespace) -> bool:
+    """Whether a command runs without the network: not ``serve`` or ``publish``, nor ``query`` on an
+    endpoint or with ``--allow-service``."""
+    if args.command not in OFFLINE:
+        return False
+    return not (getattr(args, "endpoint", None) or getattr(args, "allow_service", False))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = make_parser()
     args = parser.parse_args(argv)
+    if CLOSE_OFF and offline(args):
+        from .processes import isolate
+
+        isolate()
     try:
         return args.func(args)
     except PolicyKGError as error:
@@ -679,6 +711,8 @@ def run() -> None:
     when the process is about to end; every file has been written and closed by then."""
     from . import load
 
+    global CLOSE_OFF
+    CLOSE_OFF = True
     load.KEPT_STORES = []
     code = main()
     for stream in (sys.stdout, sys.stderr):

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import pyoxigraph as ox
+
 from .errors import EXIT_USAGE, PolicyKGError
 
 MAX_DEPTH = 128
@@ -65,9 +67,21 @@ class Verdict:
         return self.form if self.form in ("select", "ask") else "graph"
 
 
-def scan(text: str, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_QUERY_BYTES) -> str:
+def scan(
+    text: str,
+    max_depth: int = MAX_DEPTH,
+    max_bytes: int = MAX_QUERY_BYTES,
+    *,
+    less_than: bool = False,
+) -> str:
     """The query's structure: comments blanked, strings and escaped IRIs replaced; refuses a text longer
-    than ``max_bytes`` or nested deeper than ``max_depth``.
+    than ``max_bytes``, nested deeper than ``max_depth``, or with more than :data:`MAX_ITEMS` items in
+    one pair of parentheses.
+
+    ``<`` starts an IRI where the engine would read one: when what follows up to ``>`` is a valid IRI
+    (relative ones too once the query declares a BASE), else it is less-than, as in ``1 <'>'``. With
+    ``less_than`` an IRI holding ``#`` or ``'`` is read as less-than followed by code: the other reading
+    of such a text, which :func:`check_query` weighs too.
 
     >>> scan("SELECT ?x { ?x ?p 'a # b' } # SERVICE")
     'SELECT ?x { ?x ?p "sssss" }          '
@@ -78,10 +92,15 @@ def scan(text: str, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_QUERY_BYTES
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise QueryRefused(f"the query is longer than {max_bytes} bytes", status=413)
     out: list[str] = []
-    depth = 0
+    groups: list[list[int]] = []  # per open bracket: [kind, items in it]
+    word: list[str] = []
+    based = False
     i, n = 0, len(text)
     while i < n:
         c = text[i]
+        if word and not (c.isalnum() or c == "_"):
+            based = based or "".join(word).upper() == "BASE"
+            word.clear()
         if c == "#":
             end = i
             while end < n and text[end] not in "\r\n":
@@ -91,17 +110,19 @@ def scan(text: str, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_QUERY_BYTES
         elif c in "\"'":
             end = _skip_string(text, i)
             out.append(_blank_string(text[i:end]))
+            _count(groups, i)
             i = end
-        elif c == "<":
-            end = _iri_end(text, i)
-            if end is None:
-                out.append(c)
-                i += 1
-            else:
-                iri = text[i:end]
-                out.append("<urn:" + "x" * (len(iri) - 6) + ">" if "\\" in iri else iri)
-                i = end
-        elif c == "\\":
+        elif c == "<" and (end := _iri_end(text, i, based)) is not None:
+            iri = text[i:end]
+            if less_than and ("#" in iri or "'" in iri):
+                cut = min(p for p in (iri.find("#"), iri.find("'")) if p >= 0)
+                out.append("<" + " " * (cut - 1))
+                i += cut
+                continue
+            out.append("<urn:" + "x" * (len(iri) - 6) + ">" if "\\" in iri else iri)
+            _count(groups, i)
+            i = end
+        elif c == "\\" and not less_than:
             if i + 1 < n and text[i + 1] in _LOCAL_ESCAPES:
                 out.append("__")
                 i += 2
@@ -111,17 +132,42 @@ def scan(text: str, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_QUERY_BYTES
                 )
         else:
             if c in _OPEN:
-                depth += 1
-                if depth > max_depth:
+                _count(groups, i)
+                groups.append([ord(c), 0])
+                if len(groups) > max_depth:
                     raise QueryRefused(
-                        f"the query nests groups, brackets or parentheses {depth} deep at character {i + 1}; "
-                        f"at most {max_depth} are allowed"
+                        f"the query nests groups, brackets or parentheses {len(groups)} deep at character "
+                        f"{i + 1}; at most {max_depth} are allowed"
                     )
             elif c in "})]":
-                depth = max(0, depth - 1)
+                if groups:
+                    groups.pop()
+            elif not c.isspace() and (
+                c in _OPERATORS or i == 0 or text[i - 1].isspace() or text[i - 1] in _OPEN
+            ):
+                _count(groups, i)
+            if c.isalnum() or c == "_":
+                word.append(c)
             out.append(c)
             i += 1
     return "".join(out)
+
+
+MAX_ITEMS = 1000
+"""Terms and operators one pair of parentheses may hold: the engine parses a long collection or a long
+chain of ``||`` or ``+`` by recursion, and 5,000 of them exhaust its stack."""
+_OPERATORS = frozenset("|&+-*/=!<>,")
+
+
+def _count(groups: list[list[int]], at: int) -> None:
+    """One more item in the innermost pair of parentheses; refuse past :data:`MAX_ITEMS`."""
+    if groups and groups[-1][0] == ord("("):
+        groups[-1][1] += 1
+        if groups[-1][1] > MAX_ITEMS:
+            raise QueryRefused(
+                f"the query holds more than {MAX_ITEMS} terms or operators in one pair of parentheses (at "
+                f"character {at + 1}): split the list or the expression"
+            )
 
 
 def _skip_string(text: str, start: int) -> int:
@@ -163,21 +209,47 @@ def _blank_string(literal: str) -> str:
     return '"' * width + blank + ('"' * width if closed else "")
 
 
-def _iri_end(text: str, start: int) -> int | None:
-    """The index after an IRIREF that starts at ``start``, or None where ``<`` is the less-than operator."""
+def _iri_end(text: str, start: int, based: bool = False) -> int | None:
+    """The index after the IRI that starts at ``start``, or None where ``<`` is the less-than operator:
+    what follows must have the characters of an IRIREF and be a valid IRI once its escapes are read (any
+    IRI reference after a BASE declaration), as the engine decides."""
     i = start + 1
     n = len(text)
     while i < n:
         c = text[i]
         if c == ">":
-            return i + 1
+            break
         if c == "\\" and text.startswith(("\\u", "\\U"), i):
             i += 2
             continue
         if c in _IRI_FORBIDDEN or ord(c) <= 0x20:
             return None
         i += 1
-    return None
+    else:
+        return None
+    if based:
+        return i + 1
+    try:
+        ox.NamedNode(_unescape(text[start + 1 : i]))
+    except ValueError:
+        return None
+    return i + 1
+
+
+def _unescape(iri: str) -> str:
+    """An IRI's text with its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes read; a bad escape stays as it is."""
+    out, i = [], 0
+    while i < len(iri):
+        width = {"\\u": 4, "\\U": 8}.get(iri[i : i + 2])
+        digits = iri[i + 2 : i + 2 + width] if width else ""
+        if width and len(digits) == width and all(d in "0123456789abcdefABCDEF" for d in digits):
+            code = int(digits, 16)
+            out.append(chr(code) if code <= 0x10FFFF else iri[i : i + 2 + width])
+            i += 2 + width
+        else:
+            out.append(iri[i])
+            i += 1
+    return "".join(out)
 
 
 def inspect_query(text: str, max_depth: int = MAX_DEPTH, max_bytes: int = MAX_QUERY_BYTES) -> Verdict:
@@ -264,7 +336,9 @@ def check_query(text: str, *, allow_service: bool = False, **limits: int) -> str
     returns its structure (:func:`scan`).
 
     The word can only be a keyword where the structure spells it, outside comments, strings and IRIs: a
-    query whose structure never spells it is let through without a parse, any other is parsed.
+    query whose structure never spells it is let through without a parse, any other is parsed. Where an
+    IRI holding ``#`` or ``'`` could also be read as less-than (the engine decides by context), the other
+    reading must not spell the word more often.
 
     >>> check_query("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
@@ -273,9 +347,17 @@ def check_query(text: str, *, allow_service: bool = False, **limits: int) -> str
     'SELECT ?service { ?service a ?type }'
     """
     structure = scan(text, **limits)
-    if not allow_service and "service" in structure.lower() and _verdict(structure).service:
+    if allow_service:
+        return structure
+    spelled = structure.lower().count("service")
+    if spelled and _verdict(structure).service:
         raise QueryRefused(
             "SERVICE is not allowed: the query would fetch from another endpoint over the network"
+        )
+    if scan(text, **limits, less_than=True).lower().count("service") > spelled:
+        raise QueryRefused(
+            "SERVICE is not allowed, and this query may call it: an IRI in it holding # or ' can also be "
+            "read as less-than; write less-than with spaces around it, or the IRI with a prefix"
         )
     return structure
 

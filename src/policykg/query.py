@@ -7,11 +7,13 @@ Protocol (https://www.w3.org/TR/sparql11-protocol/) through SPARQLWrapper. Updat
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import re
 import socket
 import urllib.error
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -172,7 +174,18 @@ class EmbeddedEngine:
             raise refuse_update(sparql, error, self.where, self.prologue_lines) from None
 
     def answer(self, sparql: str) -> Answer:
-        return self._answer(self._run(sparql))
+        with self._running():
+            return self._answer(self._run(sparql))
+
+    @contextlib.contextmanager
+    def _running(self) -> Iterator[None]:
+        """An error while the engine evaluates (a SERVICE that answered badly, a store that failed) as one
+        line naming the query."""
+        try:
+            yield
+        except (RuntimeError, OSError) as error:
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+            raise PolicyKGError(f"{self.where}: the query failed while it ran: {reason}") from None
 
     def _answer(self, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Answer:
         if isinstance(result, ox.QueryTriples):
@@ -184,18 +197,22 @@ class EmbeddedEngine:
         """The first ``rows`` rows of a SELECT answer and how many rows it has (other answers whole, with
         a count of 1). Only the rows kept are turned into Python objects, so a long answer costs little
         memory."""
-        result = self._run(sparql)
-        if not isinstance(result, ox.QuerySolutions):
-            return self._answer(result), 1
-        names = [v.value for v in result.variables]
-        kept, total = [], 0
-        for total, solution in enumerate(result, start=1):
-            if total <= rows:
-                kept.append({n: binding(solution[n]) for n in names if solution[n] is not None})
-        return Answer("select", names, kept), total
+        with self._running():
+            result = self._run(sparql)
+            if not isinstance(result, ox.QuerySolutions):
+                return self._answer(result), 1
+            names = [v.value for v in result.variables]
+            kept, total = [], 0
+            for total, solution in enumerate(result, start=1):
+                if total <= rows:
+                    kept.append({n: binding(solution[n]) for n in names if solution[n] is not None})
+            return Answer("select", names, kept), total
 
     def serialize(self, sparql: str, fmt: str) -> bytes:
-        result = self._run(sparql)
+        with self._running():
+            return self._serialize(self._run(sparql), fmt)
+
+    def _serialize(self, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str) -> bytes:
         if isinstance(result, ox.QueryTriples):
             if fmt not in GRAPH_FORMATS:
                 raise PolicyKGError(

@@ -31,7 +31,7 @@ from .negotiation import EXTENSION_TYPES, PAGE_OFFERS, VOCABULARY_OFFERS, data_e
 from .pool import AnswerCache, QueryPool, Settings
 from .results import GRAPHS, render_graph
 from .sparql import sparql
-from .static import MAX_PATH, TYPES, Files, error_page, keep, send
+from .static import KEEP_UPTO, MAX_PATH, TYPES, Files, Kept, Large, error_page, keep, send
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH")
 """The methods HTTP defines (RFC 9110 §9 and RFC 5789); any other is not implemented (501)."""
@@ -50,6 +50,7 @@ class Site:
         self.cache = AnswerCache(settings.cache)
         self.lock = threading.Lock()
         self.members: dict[str, list[tuple[str, str]]] | None = None
+        self.rdf_xml: dict[tuple[str, int, int], Kept] = {}
 
     async def dispatch(self, request: Request) -> Response:
         raw = request.scope.get("raw_path") or request.url.path.encode()
@@ -84,15 +85,19 @@ class Site:
             request, 501, f"{request.method} is not a method this server knows", {"Allow": allowed}
         )
 
-    def send_file(self, request: Request, target: Path, media: str | None = None) -> Response:
+    def send_file(
+        self, request: Request, target: Path, media: str | None = None, headers: dict[str, str] | None = None
+    ) -> Response:
         kept = self.files.read(target, media)
-        if not hasattr(kept, "body"):
-            return kept  # a large file, streamed
-        return send(request, kept)
+        if isinstance(kept, Large):
+            return kept.response(request)
+        return send(request, kept, headers=headers)
 
     def editor(self, request: Request) -> Response | None:
+        """The query editor, for a browser's GET of /sparql: the same address gives others the service
+        description, so the answer varies by Accept."""
         page = self.files.locate("sparql.html")
-        return None if page is None else self.send_file(request, page)
+        return None if page is None else self.send_file(request, page, headers={"Vary": "Accept"})
 
     def resource(self, request: Request, relative: str) -> Response:
         """A resource IRI (303 by Accept), or a data file of one made on request, or 404."""
@@ -131,9 +136,21 @@ class Site:
         media = EXTENSION_TYPES[suffix]
         if suffix != ".rdf":
             return self.send_file(request, source, TYPES[suffix])
-        triples = list(ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES))
-        body, _ = render_graph(triples, media, len(triples))
-        return send(request, keep(body, TYPES[suffix], source.stat().st_mtime))
+        stat = source.stat()
+        if stat.st_size > KEEP_UPTO:
+            return error_page(request, 404, "too large to write as RDF/XML on request: take the N-Triples")
+        key = (str(source), stat.st_mtime_ns, stat.st_size)
+        with self.lock:
+            kept = self.rdf_xml.get(key)
+        if kept is None:
+            triples = list(ox.parse(path=str(source), format=ox.RdfFormat.N_TRIPLES))
+            body, _ = render_graph(triples, media, len(triples))
+            kept = keep(body, TYPES[suffix], stat.st_mtime)
+            with self.lock:
+                if len(self.rdf_xml) > 256:
+                    self.rdf_xml.clear()
+                self.rdf_xml[key] = kept
+        return send(request, kept)
 
     def described(self, stem: str) -> bool:
         """Whether the graph describes the resource whose page would be at ``stem`` (a path in the site)."""
@@ -221,6 +238,7 @@ def uvicorn_config(app: Any, **options: Any) -> Any:
         loop=loop,
         http="httptools",
         backlog=2048,
+        limit_concurrency=4096,  # past that, 503 at once rather than open files running out
         timeout_keep_alive=15,
         log_level="warning",
         lifespan="off",

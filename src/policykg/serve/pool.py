@@ -9,11 +9,10 @@ writes the answer in the format asked, up to the row cap. On Linux each worker i
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import multiprocessing
 import os
 import signal
-import socket
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -22,13 +21,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..guard import QueryRefused, check_query, is_update
-
-try:  # imported here, before any worker is forked
-    import pyseccomp as seccomp
-except (ImportError, OSError):  # not Linux, or no libseccomp: the check before the engine still holds
-    seccomp = None
 from ..namespaces import PREFIXES
-from ..processes import die_with_parent
+from ..processes import die_with_parent, isolate
 from .results import render_graph, render_solutions
 
 
@@ -50,6 +44,8 @@ class Settings:
     """Seconds a client may take to send its request body."""
     cors: tuple[str, ...] = ("*",)
     """Origins whose pages may query the endpoint and read the data (``*``: any)."""
+    max_answer: int = 50_000_000
+    """Bytes an answer may have (about: the text of its terms); more are cut off and the answer says so."""
 
 
 @dataclass(frozen=True)
@@ -76,22 +72,16 @@ class Outcome:
     message: str = ""
 
 
-def isolate() -> bool:
-    """Refuse this process any IPv4 or IPv6 socket from now on; False where seccomp is not available."""
-    if seccomp is None:
-        return False
+def answer(store: ox.Store, request: Request, max_rows: int, max_bytes: int = 50_000_000) -> Outcome:
+    """Check and run one request on the store (in a worker); whatever goes wrong is the client's answer,
+    never the worker's end."""
     try:
-        rules = seccomp.SyscallFilter(seccomp.ALLOW)
-        for family in (socket.AF_INET, socket.AF_INET6):
-            rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket", seccomp.Arg(0, seccomp.EQ, family))
-        rules.load()
-    except Exception:  # a kernel without seccomp filters: the check before the engine still holds
-        return False
-    return True
+        return _answer(store, request, max_rows, max_bytes)
+    except Exception as error:
+        return Outcome(400, message=f"the query failed: {type(error).__name__}: {error}")
 
 
-def answer(store: ox.Store, request: Request, max_rows: int) -> Outcome:
-    """Check and run one request on the store (in a worker)."""
+def _answer(store: ox.Store, request: Request, max_rows: int, max_bytes: int) -> Outcome:
     try:
         check_query(request.query)
     except QueryRefused as refused:
@@ -106,11 +96,11 @@ def answer(store: ox.Store, request: Request, max_rows: int) -> Outcome:
         if isinstance(result, ox.QueryTriples):
             if request.graph_media is None:
                 return Outcome(406, message="a CONSTRUCT or DESCRIBE answer is RDF")
-            body, truncated = render_graph(result, request.graph_media, max_rows)
+            body, truncated = render_graph(result, request.graph_media, max_rows, max_bytes)
             return Outcome(200, request.graph_media, body, truncated)
         if request.solutions_media is None:
             return Outcome(406, message="a SELECT or ASK answer is a table of results")
-        body, truncated = render_solutions(result, request.solutions_media, max_rows)
+        body, truncated = render_solutions(result, request.solutions_media, max_rows, max_bytes)
         return Outcome(200, request.solutions_media, body, truncated)
     except SyntaxError as error:
         if is_update(request.query):
@@ -120,7 +110,7 @@ def answer(store: ox.Store, request: Request, max_rows: int) -> Outcome:
         return Outcome(400, message=f"the query failed: {type(error).__name__}: {error}")
 
 
-def _work(store: ox.Store, connection: Any, max_rows: int, parent: int) -> None:
+def _work(store: ox.Store, connection: Any, settings: Settings, parent: int) -> None:
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops its workers
     connection.send(isolate())
@@ -133,7 +123,7 @@ def _work(store: ox.Store, connection: Any, max_rows: int, parent: int) -> None:
             request = connection.recv()
         except (EOFError, OSError):
             return
-        connection.send(answer(store, request, max_rows))
+        connection.send(answer(store, request, settings.max_rows, settings.max_answer))
 
 
 class QueryPool:
@@ -157,12 +147,15 @@ class QueryPool:
     def _spawn(self) -> tuple[Any, Any]:
         ours, theirs = self.context.Pipe()
         process = self.context.Process(
-            target=_work, args=(self.store, theirs, self.settings.max_rows, os.getpid()), daemon=True
+            target=_work, args=(self.store, theirs, self.settings, os.getpid()), daemon=True
         )
         process.start()
         theirs.close()
-        if ours.poll(30):
-            self.isolated = ours.recv() and self.isolated
+        if not ours.poll(30):  # a worker that never reported would answer the wrong request later
+            process.kill()
+            process.join()
+            raise OSError("a query worker did not start within 30 s")
+        self.isolated = ours.recv() and self.isolated
         return process, ours
 
     def run(self, request: Request) -> Outcome:
@@ -172,7 +165,9 @@ class QueryPool:
         worker = None
         try:
             with self.lock:
-                worker = self.free.pop()
+                worker = self.free.pop() if self.free else None
+            if worker is None:
+                worker = self._spawn()
             process, connection = worker
             try:
                 connection.send(request)
@@ -189,11 +184,15 @@ class QueryPool:
             worker = None
             self.replaced += 1
             return Outcome(status, message=reason)
+        except OSError as error:  # no worker could be started (fork failed): the slot is kept for later
+            return Outcome(503, message=f"no query worker could be started ({error}); try again")
         finally:
             if worker is None:
-                worker = self._spawn()
-            with self.lock:
-                self.free.append(worker)
+                with contextlib.suppress(OSError):
+                    worker = self._spawn()
+            if worker is not None:
+                with self.lock:
+                    self.free.append(worker)
             self.available.release()
 
     def close(self) -> None:

@@ -56,12 +56,17 @@ def content_type(media: str) -> str:
     return f"{media}; charset=utf-8" if media.startswith(CHARSET) else media
 
 
-def render_graph(triples: Iterable[ox.Triple], media: str, max_rows: int) -> tuple[bytes, bool]:
-    """Triples in the syntax of ``media``, at most ``max_rows`` of them, and whether any were left out."""
+def render_graph(
+    triples: Iterable[ox.Triple], media: str, max_rows: int, max_bytes: int = 1 << 62
+) -> tuple[bytes, bool]:
+    """Triples in the syntax of ``media``, at most ``max_rows`` of them and about ``max_bytes`` of text,
+    and whether any were left out."""
     kept: list[ox.Triple] = []
     truncated = False
+    size = 0
     for triple in triples:
-        if len(kept) >= max_rows:
+        size += len(str(triple))
+        if len(kept) >= max_rows or size > max_bytes:
             truncated = True
             break
         kept.append(triple)
@@ -71,21 +76,24 @@ def render_graph(triples: Iterable[ox.Triple], media: str, max_rows: int) -> tup
 
 
 def render_solutions(
-    result: ox.QuerySolutions | ox.QueryBoolean, media: str, max_rows: int
+    result: ox.QuerySolutions | ox.QueryBoolean, media: str, max_rows: int, max_bytes: int = 1 << 62
 ) -> tuple[bytes, bool]:
-    """A SELECT or ASK answer in the format of ``media``, at most ``max_rows`` rows, and whether any were
-    left out."""
+    """A SELECT or ASK answer in the format of ``media``, at most ``max_rows`` rows and about
+    ``max_bytes`` of text, and whether any were left out."""
     fmt = SOLUTIONS[media]
     if isinstance(result, ox.QueryBoolean):
         return render_boolean(bool(result), fmt), False
     variables = [v.value for v in result.variables]
     rows: list[dict[str, dict[str, str]]] = []
     truncated = False
+    size = 0
     for solution in result:
-        if len(rows) >= max_rows:
+        row = {v: binding(solution[v]) for v in variables if solution[v] is not None}
+        size += sum(len(t["value"]) + 40 for t in row.values())
+        if len(rows) >= max_rows or size > max_bytes:
             truncated = True
             break
-        rows.append({v: binding(solution[v]) for v in variables if solution[v] is not None})
+        rows.append(row)
     return render_rows(variables, rows, fmt), truncated
 
 
@@ -155,6 +163,14 @@ def _tsv(term: dict[str, str] | None) -> str:
     return f'"{value}"'
 
 
+_NOT_XML = {c: "\ufffd" for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]}
+"""Characters XML 1.0 cannot carry (https://www.w3.org/TR/xml/#charsets), written as U+FFFD."""
+
+
+def _x(text: str) -> str:
+    return xml_escape(text.translate(_NOT_XML))
+
+
 def _xml(variables: list[str], rows: list[dict[str, dict[str, str]]]) -> str:
     out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
     out += [f"<variable name={quoteattr(v)}/>" for v in variables] + ["</head>", "<results>"]
@@ -162,16 +178,16 @@ def _xml(variables: list[str], rows: list[dict[str, dict[str, str]]]) -> str:
         out.append("<result>")
         for name, term in row.items():
             if term["type"] == "uri":
-                inner = f"<uri>{xml_escape(term['value'])}</uri>"
+                inner = f"<uri>{_x(term['value'])}</uri>"
             elif term["type"] == "bnode":
-                inner = f"<bnode>{xml_escape(term['value'])}</bnode>"
+                inner = f"<bnode>{_x(term['value'])}</bnode>"
             else:
                 attrs = ""
                 if "xml:lang" in term:
                     attrs = f" xml:lang={quoteattr(term['xml:lang'])}"
                 elif "datatype" in term:
                     attrs = f" datatype={quoteattr(term['datatype'])}"
-                inner = f"<literal{attrs}>{xml_escape(term['value'])}</literal>"
+                inner = f"<literal{attrs}>{_x(term['value'])}</literal>"
             out.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
         out.append("</result>")
     out += ["</results>", "</sparql>"]

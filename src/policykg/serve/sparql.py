@@ -12,6 +12,7 @@ import time
 import urllib.parse
 
 import anyio
+import pyoxigraph as ox
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
@@ -23,6 +24,8 @@ from .results import GRAPHS, SOLUTIONS, content_type, render_graph
 from .static import Kept, error_page, keep, send
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
+PROTOCOL = {"query", "update", "default-graph-uri", "named-graph-uri"}
+"""The parameters the protocol defines; others (SPARQLWrapper's ``format=``) are ignored."""
 
 
 class Refused(Exception):
@@ -78,6 +81,8 @@ async def read_query(request: Request, limit: int, timeout: float) -> dict[str, 
     fields = form_fields(request.url.query)
     if request.method in ("GET", "HEAD"):
         return fields
+    if request.headers.get("content-encoding", "identity").strip().lower() != "identity":
+        raise Refused(415, "send the request body without a Content-Encoding")
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/sparql-update":
         raise Refused(403, "this endpoint is read-only: updates are refused")
@@ -121,8 +126,10 @@ def protocol_request(fields: dict[str, list[str]], accept: str | None) -> QueryR
     default = tuple(fields["default-graph-uri"]) if "default-graph-uri" in fields else None
     named = tuple(fields["named-graph-uri"]) if "named-graph-uri" in fields else None
     for iri in (*(default or ()), *(named or ())):
-        if not iri or any(c in iri for c in '<>" {}|\\^`') or ":" not in iri:
-            raise Refused(400, f"not an absolute IRI: {iri!r}")
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise Refused(400, f"not an absolute IRI: {iri[:200]!r}") from None
     return QueryRequest(
         queries[0], default, named, negotiate(accept, list(SOLUTIONS)), negotiate(accept, list(GRAPHS))
     )
@@ -133,7 +140,7 @@ async def sparql(request: Request, pool: QueryPool, cache: AnswerCache, editor: 
     settings = pool.settings
     try:
         fields = await read_query(request, settings.max_body, settings.body_timeout)
-        if request.method in ("GET", "HEAD") and not fields:
+        if request.method in ("GET", "HEAD") and not set(fields) & PROTOCOL:
             if editor is not None and negotiate(request.headers.get("accept"), [*GRAPHS, "text/html"]) == (
                 "text/html"
             ):
@@ -145,7 +152,12 @@ async def sparql(request: Request, pool: QueryPool, cache: AnswerCache, editor: 
     started = time.perf_counter()
     answer = cache.get(query)  # a kept answer is sent from here, without a trip to a thread
     if answer is None:
-        answer = await anyio.to_thread.run_sync(_answer, pool, cache, query)
+        # wait for a query slot here, holding no thread, so that queued queries never starve the
+        # threads that pages and data need
+        with anyio.move_on_after(settings.timeout) as waited:
+            answer = await anyio.to_thread.run_sync(_answer, pool, cache, query, limiter=_slots(pool))
+        if waited.cancelled_caught:
+            answer = Outcome(503, message="all query workers are busy; try again")
     if isinstance(answer, Outcome):
         available = ""
         if answer.status == 406:
@@ -162,6 +174,14 @@ async def sparql(request: Request, pool: QueryPool, cache: AnswerCache, editor: 
     return send(request, kept, headers=headers)
 
 
+def _slots(pool: QueryPool) -> anyio.CapacityLimiter:
+    """The threads that may wait on query workers at once: as many as there are workers."""
+    limiter = getattr(pool, "slots", None)
+    if limiter is None:
+        limiter = pool.slots = anyio.CapacityLimiter(pool.settings.workers)  # type: ignore[attr-defined]
+    return limiter
+
+
 def _answer(pool: QueryPool, cache: AnswerCache, query: QueryRequest) -> Outcome | tuple[Kept, bool]:
     """The answer to a request, kept ready to send (gzip included) for the next time it is asked."""
     kept = cache.get(query)
@@ -174,7 +194,10 @@ def _answer(pool: QueryPool, cache: AnswerCache, query: QueryRequest) -> Outcome
     outcome = pool.run(query)
     if outcome.status != 200:
         return outcome
-    answer = (keep(outcome.body, content_type(outcome.media), time.time()), outcome.truncated)
+    answer = (
+        keep(outcome.body, content_type(outcome.media), time.time()),
+        outcome.truncated,
+    )  # ETag by type too
     cache.put(query, answer, len(answer[0].body) + len(answer[0].zipped or b""))
     return answer
 
@@ -211,8 +234,6 @@ def describe_service(endpoint: str) -> list[str]:
 
 def service_description(request: Request) -> Response:
     """The service description in the RDF syntax the client asks for (Turtle by default)."""
-    import pyoxigraph as ox
-
     endpoint = str(request.url.replace(query="", fragment=""))
     turtle = "\n".join(describe_service(endpoint)) + "\n"
     media = negotiate(request.headers.get("accept"), list(GRAPHS)) or "text/turtle"

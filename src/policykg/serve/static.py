@@ -96,8 +96,13 @@ class Files:
         """The file a site path names (a folder: its index.html), or None; never outside the site. Found
         paths are remembered (a file's path does not change while served); each is checked again when read."""
         found = self.located.get(relative)
-        if found is not None and found.is_file():
-            return found
+        if found is not None:
+            try:
+                if found.is_file() and self.root in found.resolve().parents:
+                    return found
+            except (OSError, ValueError):
+                pass
+            self.located.pop(relative, None)
         target = self._locate(relative)
         if target is not None:
             with self.lock:
@@ -122,7 +127,7 @@ class Files:
             return None
         return target
 
-    def read(self, path: Path, media: str | None = None) -> Kept | FileResponse:
+    def read(self, path: Path, media: str | None = None) -> Kept | Large:
         """The file's bytes and validators (kept for the next request), or a streamed response for a
         large file."""
         media = media or TYPES.get(path.suffix, "application/octet-stream")
@@ -151,13 +156,30 @@ class Files:
         return kept
 
 
+@dataclass(frozen=True)
+class Large:
+    """A file too large to keep in memory: sent from disk, with a weak ETag from its size and time."""
+
+    path: Path
+    media: str
+    stat: os.stat_result
+
+    def response(self, request: Request) -> Response:
+        etag = f'W/"{self.stat.st_size:x}-{self.stat.st_mtime_ns:x}"'
+        modified = formatdate(self.stat.st_mtime, usegmt=True)
+        headers = {"Cache-Control": CACHE_CONTROL, "ETag": etag, "Last-Modified": modified}
+        if not_modified(request, etag.removeprefix("W/"), modified):
+            return Response(status_code=304, headers=headers)
+        return FileResponse(self.path, media_type=self.media, stat_result=self.stat, headers=headers)
+
+
 def keep(body: bytes, media: str, modified: float, stamp: tuple[int, int] = (0, 0)) -> Kept:
     """Bytes ready to send: a strong ETag from their hash, and a gzip copy of compressible text."""
     zipped = None
     if len(body) > 1024 and media.startswith(COMPRESSIBLE):
         packed = gzip.compress(body, compresslevel=6, mtime=0)
         zipped = packed if len(packed) < len(body) * 0.9 else None
-    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    etag = '"' + hashlib.blake2b(body + media.encode(), digest_size=12).hexdigest() + '"'
     return Kept(stamp, body, zipped, etag, formatdate(modified, usegmt=True), media)
 
 
@@ -197,15 +219,26 @@ def not_modified(request: Request, etag: str, modified: str) -> bool:
 
 
 def _takes_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip (RFC 9110 §12.5.3): named with a quality above 0, or
+    else ``*`` with one.
+
+    >>> _takes_gzip("gzip, br"), _takes_gzip("*, gzip;q=0"), _takes_gzip("identity"), _takes_gzip("*")
+    (True, False, False, True)
+    """
+    qualities: dict[str, float] = {}
     for part in header.split(","):
         name, _, params = part.strip().partition(";")
-        if name.strip().lower() in ("gzip", "*"):
-            quality = params.strip().removeprefix("q=").strip()
-            try:
-                return not quality or float(quality) > 0
-            except ValueError:
-                return False
-    return False
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if name.strip():
+            qualities[name.strip().lower()] = quality
+    return qualities.get("gzip", qualities.get("x-gzip", qualities.get("*", 0.0))) > 0
 
 
 def error_page(
