@@ -3,6 +3,7 @@
 The form is rdflib's "long Turtle" (https://www.w3.org/TR/turtle/ written one value per line, subjects,
 predicates and objects sorted, only the prefixes in use declared), preceded by the file's own leading
 comment block. Comments anywhere else do not survive: explain a choice in an ``rdfs:comment`` instead.
+Lines end with a line feed alone, and a file starts without a byte order mark.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib
 
-from .errors import PolicyKGError, Problem
-from .load import parse_problem
-from .project import Project
+from .errors import PolicyKGError, Problem, os_message
+from .load import turtle_problems
+from .project import BOM, Project, read_file
 
 
 @dataclass
@@ -62,41 +62,49 @@ def format_turtle(text: str, source: str = "<string>") -> str:
     graph = rdflib.Graph(bind_namespaces="none")
     try:
         graph.parse(data=text, format="turtle", publicID=source)
+        body = graph.serialize(format="longturtle")
+    except RecursionError:
+        raise PolicyKGError(
+            f"cannot format {source}",
+            [Problem(source, "blank nodes or lists are nested too deeply for the formatter")],
+        ) from None
     except Exception as error:  # rdflib raises several kinds for bad Turtle
         raise PolicyKGError(f"cannot format {source}", [Problem(source, str(error).strip())]) from None
-    body = graph.serialize(format="longturtle")
     return leading_comments(text) + body.rstrip("\n") + "\n"
 
 
 def format_files(project: Project, *, check: bool = False) -> FormatResult:
     """Rewrite every Turtle file of the project in canonical form, or with ``check`` only report them.
 
-    A file is rewritten through a temporary file beside it, so an interrupted run leaves it whole.
+    A file is compared byte for byte: one with carriage returns or a byte order mark is not canonical.
+    Every entry of ontology/ and graphs/ is checked before any file is read, as for a build. A file is
+    rewritten through a temporary file beside it, so an interrupted run leaves it whole.
     """
-    files = project.turtle_files()
-    texts, problems = {}, []
+    files = project.turtle_files(project.check_inputs(sources=False))
+    raw, problems = {}, []
     for path in files:
         where = project.relative(path)
         try:
-            texts[path] = path.read_text(encoding="utf-8")
-            for _triple in ox.parse(
-                texts[path].encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
-            ):
-                pass
+            raw[path] = read_file(path)
+            data = raw[path].removeprefix(BOM)
+            data.decode("utf-8")
         except UnicodeDecodeError as error:
             problems.append(Problem(where, f"not UTF-8 text (byte {error.start} is not valid UTF-8)"))
-        except SyntaxError as error:
-            problems.append(parse_problem(project, path, error))
+            continue
+        except OSError as error:
+            problems.append(Problem(where, f"cannot read: {os_message(error)}"))
+            continue
+        problems.extend(turtle_problems(project, path, data))
     if problems:
-        raise PolicyKGError(f"{len(problems)} file(s) are not valid Turtle; nothing was formatted", problems)
+        files_at_fault = len({p.where for p in problems})
+        raise PolicyKGError(f"{files_at_fault} file(s) are not valid Turtle; nothing was formatted", problems)
     changed = []
     for path in files:
-        text = texts[path]
-        canonical = format_turtle(text, project.relative(path))
-        if canonical != text:
+        canonical = format_turtle(raw[path].removeprefix(BOM).decode("utf-8"), project.relative(path))
+        if canonical.encode("utf-8") != raw[path]:
             changed.append(path)
             if not check:
                 temporary = path.with_name(f".{path.name}.tmp")
-                temporary.write_text(canonical, encoding="utf-8")
+                temporary.write_bytes(canonical.encode("utf-8"))
                 temporary.replace(path)
     return FormatResult(files, changed)

@@ -56,3 +56,13 @@ class PolicyKGError(Exception):
     def __str__(self) -> str:
         lines = [self.message] + [f"  {p}" for p in self.problems]
         return "\n".join(lines)
+
+
+def os_message(error: OSError) -> str:
+    """What went wrong with a file, for messages: the system's words, never ``None``.
+
+    >>> os_message(PermissionError(13, "Permission denied")), os_message(OSError("no such thing"))
+    ('permission denied', 'no such thing')
+    """
+    text = error.strerror or str(error) or type(error).__name__
+    return text[:1].lower() + text[1:]

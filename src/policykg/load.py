@@ -2,24 +2,26 @@
 
 Every file goes into a named graph of its own (its ``file:`` IRI), so a message can say which file a
 resource comes from; queries see the union of them all as their default graph. Turtle is read as the
-W3C RDF 1.1 Turtle grammar, https://www.w3.org/TR/turtle/.
+W3C RDF 1.1 Turtle grammar, https://www.w3.org/TR/turtle/, without a base IRI: every IRI must be
+absolute, so none is made from where a file lies on this machine.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.request import url2pathname
 
 import pyoxigraph as ox
 import rdflib
 
-from .errors import PolicyKGError, Problem
+from .blank_nodes import canonical_ntriples, label_blank_nodes  # noqa: F401 (label_blank_nodes: imported from here)
+from .errors import PolicyKGError, Problem, os_message
 from .namespaces import PKG
 from .progress import progress
-from .project import Project
+from .project import BOM, Project, read_file
 
 SOURCES_GRAPH = ox.NamedNode("urn:policykg:sources")
 """The named graph that holds each document's full text, read from ``sources/``."""
@@ -101,91 +103,13 @@ class LoadedGraph:
         for graph in graphs:
             if not isinstance(graph, ox.NamedNode) or not graph.value.startswith("file:"):
                 continue
-            path = Path(graph.value[len("file://") :])
-            line = find_line(path.read_text(encoding="utf-8"), iri)
-            return path, line
+            path = Path(url2pathname(graph.value[len("file://") :]))
+            try:
+                text = read_file(path).decode("utf-8", "replace")
+            except OSError:
+                return path, 1
+            return path, find_line(text, iri)
         return None
-
-
-def canonical_ntriples(store: ox.Store) -> bytes:
-    """Every distinct triple of every graph in ``store`` as N-Triples lines, sorted, blank nodes labelled
-    stably (see :func:`label_blank_nodes`)."""
-    # kept as bytes, each line with its newline: only the lines with blank nodes are decoded, to be
-    # relabelled, so the whole graph is held once as lines and once as the result
-    lines: set[bytes] = set()
-    for graph in [ox.DefaultGraph(), *store.named_graphs()]:
-        lines.update(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines(keepends=True))
-    blank = {line for line in lines if b"_:" in line}
-    lines -= blank
-    relabelled = label_blank_nodes({line.decode().rstrip("\n") for line in blank})
-    lines.update(line.encode() + b"\n" for line in relabelled)
-    del blank, relabelled
-    return b"".join(sorted(lines))
-
-
-def _triple(line: str) -> tuple[str, str, str]:
-    """Subject, predicate and object of an N-Triples line (IRIs and blank node labels hold no spaces)."""
-    subject, predicate, value = line[:-2].split(" ", 2)
-    return subject, predicate, value
-
-
-def label_blank_nodes(lines: set[str]) -> list[str]:
-    """N-Triples lines sorted, blank nodes relabelled by a hash of their surroundings: one graph, one output.
-
-    Each blank node starts from a digest of its triples with blank neighbours left anonymous; digests
-    are then refined with the neighbours' digests until they stop telling more nodes apart (as in
-    colour refinement). Remaining ties are nodes that nothing tells apart, so their order does not
-    change the graph written. This is not a full canonicalisation such as https://www.w3.org/TR/rdf-canon/,
-    but it is stable for the blank nodes of policykg graphs: selectors, list cells, union classes.
-
-    >>> one = label_blank_nodes({"<http://e/p> <http://e/p> _:a .", '_:a <http://e/p> "x" .'})
-    >>> two = label_blank_nodes({"<http://e/p> <http://e/p> _:b .", '_:b <http://e/p> "x" .'})
-    >>> one == two, one[0].startswith("<http://e/p> <http://e/p> _:b")
-    (True, True)
-    """
-    edges: dict[str, list[tuple[str, str, str]]] = {}
-    blank = []
-    for line in lines:
-        if "_:" not in line:
-            continue
-        subject, predicate, value = _triple(line)
-        if subject.startswith("_:"):
-            edges.setdefault(subject, []).append((">", predicate, value))
-        if value.startswith("_:"):
-            edges.setdefault(value, []).append(("<", predicate, subject))
-        if subject.startswith("_:") or value.startswith("_:"):
-            blank.append(line)
-    if not edges:
-        return sorted(lines)
-
-    def digest_all(previous: dict[str, str] | None) -> dict[str, str]:
-        result = {}
-        for node, links in edges.items():
-            rows = sorted(
-                f"{d} {p} {(previous[o] if previous else '_') if o.startswith('_:') else o}"
-                for d, p, o in links
-            )
-            seed = previous[node] if previous else ""
-            result[node] = hashlib.sha256((seed + "\n" + "\n".join(rows)).encode()).hexdigest()[:20]
-        return result
-
-    digests = digest_all(None)
-    for _ in range(len(edges)):
-        refined = digest_all(digests)
-        if len(set(refined.values())) == len(set(digests.values())):
-            break
-        digests = refined
-    labels: dict[str, str] = {}
-    seen: dict[str, int] = {}
-    for node in sorted(digests, key=lambda n: digests[n]):
-        count = seen.get(digests[node], 0)
-        seen[digests[node]] = count + 1
-        labels[node] = f"_:b{digests[node]}" + (f"x{count}" if count else "")
-    relabelled = set(lines).difference(blank)
-    for line in blank:
-        subject, predicate, value = _triple(line)
-        relabelled.add(f"{labels.get(subject, subject)} {predicate} {labels.get(value, value)} .")
-    return sorted(relabelled)
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
@@ -232,6 +156,67 @@ def parse_problem(project: Project, path: Path, error: SyntaxError) -> Problem:
     return Problem(project.relative(path), message, line=error.lineno, column=error.offset)
 
 
+RELATIVE_IRI = "No scheme found in an absolute IRI"
+"""What the parser says of a relative IRI when it is given no base IRI to resolve it against."""
+MAX_ERRORS = 100
+"""The most syntax errors reported for one file."""
+
+
+def turtle_problems(project: Project, path: Path, data: bytes) -> list[Problem]:
+    """The syntax errors of a Turtle file (no base IRI: a relative IRI is one), each with its line.
+
+    Every relative IRI is reported, the parser going on after each (and saying nothing of the uses of a
+    prefix declared with one); any other error is reported and ends the list, since what follows it
+    may only be its echo.
+    """
+    problems: list[Problem] = []
+    lines = data.decode("utf-8", "replace").split("\n")
+    relative_prefixes: set[str] = set()
+    quads = ox.parse(data, format=ox.RdfFormat.TURTLE)
+    while True:
+        if len(problems) == MAX_ERRORS:
+            problems.append(Problem(project.relative(path), f"more errors may follow these {MAX_ERRORS}"))
+            break
+        try:
+            next(quads)
+        except StopIteration:
+            break
+        except SyntaxError as error:
+            problem = parse_problem(project, path, error)
+            undeclared = _UNDECLARED_RE.match(problem.message)
+            if undeclared and undeclared.group(1) in relative_prefixes:
+                continue
+            if RELATIVE_IRI not in problem.message:
+                problems.append(problem)
+                break
+            line = lines[error.lineno - 1] if error.lineno and error.lineno <= len(lines) else ""
+            start, end = (error.offset or 1) - 1, (error.end_offset or 1) - 1
+            declaration = _DECLARATION_RE.search(line[:start])
+            if declaration:
+                relative_prefixes.add(declaration.group(1))
+            iri = line[start:end]
+            iri = " " + iri if iri.startswith("<") and iri.endswith(">") else ""
+            problems.append(
+                Problem(
+                    problem.where,
+                    f"relative IRI{iri}: every IRI must be absolute (it is not resolved against the"
+                    " file's location); write it in full or with a prefix",
+                    line=problem.line,
+                    column=problem.column,
+                )
+            )
+    return problems
+
+
+_UNDECLARED_RE = re.compile(r"The prefix ([\w.-]*): has not been declared")
+_DECLARATION_RE = re.compile(r"(?:@prefix|PREFIX)\s+([\w.-]*):\s*$", re.IGNORECASE)
+
+
+def read_turtle(path: Path) -> bytes:
+    """The bytes of a Turtle file, without the byte order mark some editors put first."""
+    return read_file(path).removeprefix(BOM)
+
+
 KEPT_STORES: list[ox.Store] | None = None
 """When a list (the command line makes it one), every store loaded is kept in it until the process ends:
 see :func:`policykg.cli.run`."""
@@ -240,26 +225,35 @@ see :func:`policykg.cli.run`."""
 def load_project(project: Project) -> LoadedGraph:
     """Load ontology/ (not the shapes) and graphs/ into a fresh in-memory store.
 
-    Every Turtle syntax error in every file is collected before giving up, so one run shows them all.
+    First every entry of ontology/, graphs/ and sources/ is checked (see
+    :meth:`~policykg.project.Project.inputs`): one that cannot be read, or is not a regular file, is an
+    error before any file is read. Then every Turtle syntax error in every file is collected before
+    giving up, so one run shows them all. Files are parsed without a base IRI, so a relative IRI is an
+    error rather than an IRI made from where the file lies on this machine.
     """
+    inputs = project.check_inputs()
+    files = project.ontology_files(inputs) + project.graph_files(inputs)
+    if not project.graph_files(inputs):
+        raise PolicyKGError(f"no Turtle files under {project.relative(project.graphs_dir)}/")
     store = ox.Store()
     if KEPT_STORES is not None:
         KEPT_STORES.append(store)
-    files = project.ontology_files() + project.graph_files()
-    if not project.graph_files():
-        raise PolicyKGError(f"no Turtle files under {project.relative(project.graphs_dir)}/")
     problems: list[Problem] = []
     for path in progress(files, "loading"):
         uri = path.resolve().as_uri()
         try:
-            # parsed and stored on the Rust side: no Python object per triple
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=uri, to_graph=ox.NamedNode(uri))
-        except SyntaxError as error:
-            problems.append(parse_problem(project, path, error))
+            data = read_turtle(path)
         except OSError as error:
-            problems.append(Problem(project.relative(path), f"cannot read: {error.strerror}"))
+            problems.append(Problem(project.relative(path), f"cannot read: {os_message(error)}"))
+            continue
+        try:
+            # parsed and stored on the Rust side: no Python object per triple
+            store.load(input=data, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(uri))
+        except SyntaxError as error:
+            problems.extend(turtle_problems(project, path, data) or [parse_problem(project, path, error)])
     if problems:
-        raise PolicyKGError(f"{len(problems)} file(s) are not valid Turtle", problems)
+        files_at_fault = len({p.where for p in problems})
+        raise PolicyKGError(f"{files_at_fault} file(s) are not valid Turtle", problems)
     loaded = LoadedGraph(project, store)
     add_source_texts(loaded)
     return loaded
@@ -286,12 +280,15 @@ def add_source_texts(loaded: LoadedGraph) -> None:
             )
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_file(path).decode("utf-8")
         except UnicodeDecodeError as error:
             problems.append(
                 Problem(project.relative(path), f"not UTF-8 text (byte {error.start} is not valid UTF-8)")
             )
             continue
+        except OSError as error:
+            problems.append(Problem(project.relative(path), f"cannot read: {os_message(error)}"))
+            continue
         loaded.store.add(ox.Quad(doc, ox.NamedNode(str(PKG.sourceText)), ox.Literal(text), SOURCES_GRAPH))
     if problems:
-        raise PolicyKGError("a document's source text is missing", problems)
+        raise PolicyKGError("a document's source text is missing or cannot be read", problems)

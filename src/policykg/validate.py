@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.request import url2pathname
 
 import pyoxigraph as ox
 import rdflib
@@ -22,9 +23,10 @@ from rdflib.namespace import SH
 
 from .errors import PolicyKGError, Problem
 from .library import list_queries, syntax_problem
-from .load import LoadedGraph, parse_problem, to_rdflib
+from .load import LoadedGraph, find_line, parse_problem, to_rdflib
 from .namespaces import shorten, sparql_prologue
 from .progress import progress
+from .project import read_file
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
@@ -519,7 +521,58 @@ def run_checks(loaded: LoadedGraph) -> tuple[list[Problem], int]:
                     shorten(path.value) if isinstance(path, ox.NamedNode) else None,
                 )
             )
+    problems.extend(unsafe_iris(loaded))
     return problems, len(checks)
+
+
+UNSAFE_IRI = "^(javascript|data|file):"
+"""IRI schemes a policy graph has no use for, and that run code or reach local files where it is shown."""
+
+
+def unsafe_iris(loaded: LoadedGraph) -> list[Problem]:
+    """A problem for every ``javascript:``, ``data:`` or ``file:`` IRI (in any case) in any triple of any
+    file, as subject, predicate, object or datatype; run with the checks."""
+    problems = []
+    texts: dict[str, str] = {}
+    rows = loaded.query(
+        f"""SELECT DISTINCT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+          FILTER((isIRI(?s) && REGEX(STR(?s), "{UNSAFE_IRI}", "i")) || REGEX(STR(?p), "{UNSAFE_IRI}", "i")
+            || (isIRI(?o) && REGEX(STR(?o), "{UNSAFE_IRI}", "i"))
+            || (isLiteral(?o) && REGEX(STR(DATATYPE(?o)), "{UNSAFE_IRI}", "i"))) }}"""
+    )
+    for row in rows:
+        graph, subject, predicate, value = row["g"].value, row["s"], row["p"], row["o"]
+        if not graph.startswith("file:"):
+            continue  # the source texts: their documents are described in a file too
+        path = Path(url2pathname(graph[len("file://") :]))
+        if graph not in texts:
+            try:
+                texts[graph] = read_file(path).decode("utf-8", "replace")
+            except OSError:
+                texts[graph] = ""  # gone since it was loaded: the first line, then
+        datatype = value.datatype if isinstance(value, ox.Literal) else None
+        focus = subject.value if isinstance(subject, ox.NamedNode) else None
+        for role, term in (
+            ("subject", subject),
+            ("predicate", predicate),
+            ("object", value),
+            ("datatype", datatype),
+        ):
+            if isinstance(term, ox.NamedNode) and re.match(UNSAFE_IRI, term.value, re.IGNORECASE):
+                scheme = term.value.split(":", 1)[0].lower()
+                problems.append(
+                    Problem(
+                        loaded.project.relative(path),
+                        f"<{term.value}> as {role}: a {scheme}: IRI, which a policy graph has no use for"
+                        " (javascript:, data: and file: IRIs run code or reach local files where the graph"
+                        " is shown)",
+                        line=find_line(texts[graph], term.value),
+                        focus=focus,
+                        label=loaded.label(focus) if focus else None,
+                        path=shorten(predicate.value),
+                    )
+                )
+    return sorted(problems)
 
 
 def validate_graph(loaded: LoadedGraph, engine: str = "rudof") -> ValidationReport:
