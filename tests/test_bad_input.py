@@ -51,7 +51,8 @@ def assert_fails_cleanly(project: Project, *expected: str) -> str:
     for text in expected:
         assert re.search(text, result.stderr), (text, result.stderr)
     assert snapshot(project.dist_dir) == before, "dist/ changed"
-    assert not [p for p in project.root.iterdir() if p.name.startswith(".dist")], "staging left behind"
+    staged = [p for p in project.root.iterdir() if p.name.startswith(".dist") and p.name != ".dist.lock"]
+    assert not staged, "staging left behind"
     return result.stderr
 
 
