@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import sys
 
+from .escape import printable
 from .namespaces import PREFIXES, shorten
 from .query import Answer, Engine
 
@@ -45,16 +46,21 @@ def compact_iri(iri: str) -> str:
 
 
 def render_cell(term: dict[str, str] | None, labels: dict[str, str]) -> str:
-    """One value for reading: a label beside its IRI, a literal as its text."""
+    """One value for reading: a label beside its IRI, a literal as its text; control characters from the
+    data (a terminal would act on them) are shown as ``\\uXXXX``.
+
+    >>> render_cell({"type": "literal", "value": "a\\x1b[31mb\\nc"}, {})
+    'a\\\\u001b[31mb c'
+    """
     if term is None:
         return ""
     if term["type"] == "uri":
         label = labels.get(term["value"])
         short = compact_iri(term["value"])
-        return f"{label} ‹{short}›" if label else short
+        return printable(f"{label} ‹{short}›" if label else short)
     if term["type"] == "bnode":
         return "_:" + term["value"]
-    return term["value"].replace("\n", " ").replace("\t", " ")
+    return printable(term["value"].replace("\n", " ").replace("\t", " "))
 
 
 def fit(widths: list[int], total: int) -> list[int]:
