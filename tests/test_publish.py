@@ -76,9 +76,8 @@ def test_a_refusal_is_one_clear_line(built: Path, store: dict[str, str]) -> None
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("store", ["virtuoso"], indirect=True)  # the store that asks for credentials
 def test_credentials_in_the_url(built: Path, store: dict[str, str]) -> None:
-    if not store["auth"]:
-        pytest.skip("this store asks for no credentials")
     endpoint = store["store"].replace("://", f"://{store['auth']}@", 1)
     result = run_cli("publish", "--endpoint", endpoint, root=built)
     assert result.returncode == 0 and "the store holds" in result.stdout, result.stderr
