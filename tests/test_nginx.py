@@ -176,42 +176,25 @@ def accept(value: str | None) -> dict[str, str]:
     return {} if value is None else {"Accept": value}
 
 
+OFFERS = [
+    ("text/html", ".html"),
+    ("text/turtle", ".ttl"),
+    ("application/ld+json", ".jsonld"),
+    ("application/rdf+xml", ".rdf"),
+    ("application/n-triples", ".nt"),
+    ("application/n-quads", ".nq"),
+    ("application/trig", ".trig"),
+    ("text/n3", ".ttl"),
+    ("application/x-turtle", ".ttl"),
+    ("text/plain", ".nt"),
+    ("application/json", ".jsonld"),
+    ("application/xml", ".rdf"),
+    ("text/xml", ".rdf"),
+]
+"""Every offer by its own name and by the other names clients give it, with the file it leads to."""
+
 MATRIX = [
-    # every offer of a resource by its own name and by the other names clients give it
-    *[
-        (media, "/id/law/dsa", "/id/law/dsa" + extension)
-        for media, extension in (
-            ("text/html", ".html"),
-            ("text/turtle", ".ttl"),
-            ("application/ld+json", ".jsonld"),
-            ("application/rdf+xml", ".rdf"),
-            ("application/n-triples", ".nt"),
-            ("application/n-quads", ".nq"),
-            ("application/trig", ".trig"),
-            ("text/n3", ".ttl"),
-            ("application/x-turtle", ".ttl"),
-            ("text/plain", ".nt"),
-            ("application/json", ".jsonld"),
-            ("application/xml", ".rdf"),
-            ("text/xml", ".rdf"),
-        )
-    ],
-    *[
-        (media, "/def", "/def" + extension)
-        for media, extension in (
-            ("text/html", ".html"),
-            ("text/turtle", ".ttl"),
-            ("application/ld+json", ".jsonld"),
-            ("application/rdf+xml", ".rdf"),
-            ("application/n-triples", ".nt"),
-            ("application/n-quads", ".nq"),
-            ("application/trig", ".trig"),
-            ("text/n3", ".ttl"),
-            ("text/plain", ".nt"),
-            ("application/json", ".jsonld"),
-            ("application/xml", ".rdf"),
-        )
-    ],
+    *[(media, path, path + extension) for path in ("/id/law/dsa", "/def") for media, extension in OFFERS],
     # a page for a browser or any client at /id/, RDF/XML for the vocabulary (W3C recipe)
     (None, "/id/law/dsa", "/id/law/dsa.html"),
     ("*/*", "/id/law/dsa", "/id/law/dsa.html"),
