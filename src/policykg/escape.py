@@ -2,7 +2,7 @@
 
 - Only ``http``, ``https`` and ``mailto`` IRIs become links (:func:`link_target`); any other scheme
   (``javascript:``, ``data:``, ``file:``…) is shown as text, so nothing from the data runs as script.
-- Control characters, which HTML forbids and terminals act on, are shown as ``\\uXXXX`` (:func:`visible`).
+- Control characters, which HTML forbids and terminals act on, are shown as ``\\u`` and four hex digits (:func:`visible`).
 - Markdown gets its own escaping (:func:`markdown_text`): Markdown passes HTML through, so a label such as
   ``<img onerror=…>`` must arrive as text (https://spec.commonmark.org/0.31.2/#raw-html).
 """
@@ -42,7 +42,7 @@ def link_target(iri: str) -> str | None:
 
 
 def visible(text: Any) -> Any:
-    """Text with its control characters (but tab and line breaks) shown as ``\\uXXXX``; other values as
+    """Text with its control characters (but tab and line breaks) shown as ``\\u`` and four hex digits; other values as
     they are.
 
     >>> visible("a\\x00b\\x1bc\\td")
@@ -55,7 +55,7 @@ _EVERY_CONTROL = _CONTROL | {c: f"\\u{c:04x}" for c in (0x09, 0x0A, 0x0D)}
 
 
 def printable(text: str) -> str:
-    """Text for a one-line message: every control character, line breaks too, shown as ``\\uXXXX``.
+    """Text for a one-line message: every control character, line breaks too, shown as ``\\u`` and four hex digits.
 
     >>> printable("a\\rb")
     'a\\\\u000db'

@@ -237,7 +237,7 @@ def _iri_end(text: str, start: int, based: bool = False) -> int | None:
 
 
 def _unescape(iri: str) -> str:
-    """An IRI's text with its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes read; a bad escape stays as it is."""
+    """An IRI's text with its ``\\u`` (four hex digits) and ``\\U`` (eight) escapes read; a bad escape stays as it is."""
     out, i = [], 0
     while i < len(iri):
         width = {"\\u": 4, "\\U": 8}.get(iri[i : i + 2])

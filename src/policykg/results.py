@@ -47,7 +47,7 @@ def compact_iri(iri: str) -> str:
 
 def render_cell(term: dict[str, str] | None, labels: dict[str, str]) -> str:
     """One value for reading: a label beside its IRI, a literal as its text; control characters from the
-    data (a terminal would act on them) are shown as ``\\uXXXX``.
+    data (a terminal would act on them) are shown as ``\\u`` and four hex digits.
 
     >>> render_cell({"type": "literal", "value": "a\\x1b[31mb\\nc"}, {})
     'a\\\\u001b[31mb c'
