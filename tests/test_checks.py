@@ -19,7 +19,10 @@ PREFIXES = """
 @prefix pas: <https://w3id.org/policykg/id/kernboodschap-digitalisering/passage/> .
 @prefix bud: <https://w3id.org/policykg/id/kernboodschap-digitalisering/budget/> .
 @prefix rel: <https://w3id.org/policykg/id/kernboodschap-digitalisering/relation/> .
+@prefix inst: <https://w3id.org/policykg/id/institution/> .
 """
+REL = "https://w3id.org/policykg/id/kernboodschap-digitalisering/relation/"
+INST = "https://w3id.org/policykg/id/institution/"
 
 FAULTS = {
     "budget-rows": """
@@ -42,7 +45,19 @@ pas:extra a pkg:Passage ; <http://www.w3.org/ns/oa#hasSource> <https://w3id.org/
 rel:extra a pkg:QualifiedRelation ; rdf:subject int:promote ; rdf:predicate pkg:involves ;
     rdf:object <https://w3id.org/policykg/id/institution/navo> ; prov:wasDerivedFrom pas:a-promote .
 """,
-    "dependencies-qualified": "int:promote pkg:dependsOn <https://w3id.org/policykg/id/institution/navo> .",
+    "edges-have-evidence": "int:promote pkg:dependsOn <https://w3id.org/policykg/id/institution/navo> .",
+    "stated-edges-named": """
+int:promote pkg:involves <https://w3id.org/policykg/id/institution/navo> .
+rel:extra a pkg:QualifiedRelation ; rdf:subject int:promote ; rdf:predicate pkg:involves ;
+    rdf:object <https://w3id.org/policykg/id/institution/navo> ; prov:wasDerivedFrom pas:a-promote ;
+    pkg:basis pkg:stated .
+""",
+    "readings-explained": """
+int:promote pkg:involves <https://w3id.org/policykg/id/institution/navo> .
+rel:extra a pkg:QualifiedRelation ; rdf:subject int:promote ; rdf:predicate pkg:involves ;
+    rdf:object <https://w3id.org/policykg/id/institution/navo> ; prov:wasDerivedFrom pas:a-promote ;
+    pkg:basis pkg:reading .
+""",
     "sub-interventions": "int:promote pkg:partOf int:partner-toegang . int:partner-toegang pkg:partOf int:promote .",
 }
 
@@ -86,6 +101,52 @@ bud:dup-b a qb:Observation ; qb:dataSet bud:table ; pkg:priority pri:digitale-ec
         {
             (BUD + "dup-a", f"shares its priority and period with <{BUD}dup-b>"),
             (BUD + "dup-b", f"shares its priority and period with <{BUD}dup-a>"),
+        },
+    ),
+    "name-inside-a-word": (
+        # 'EU' is an alternative label of the European Union; 'Europese' in the quote does not name it.
+        "stated-edges-named",
+        """
+int:partner-coalities pkg:targets inst:eu .
+rel:inside a pkg:QualifiedRelation ; rdf:subject int:partner-coalities ; rdf:predicate pkg:targets ;
+    rdf:object inst:eu ; prov:wasDerivedFrom pas:a-partner-coalitions ; pkg:basis pkg:stated .
+""",
+        {(REL + "inside", f"is marked pkg:stated, but none of its passages names its object <{INST}eu> ('European Union'): cite a passage that does, or mark it pkg:reading with a reason in nl and en")},
+    ),
+    "named-by-alternative-label": (
+        # 'NSCS' (as the source spells it) is an alternative label of the NCSC: the quote names it, no problem.
+        "stated-edges-named",
+        """
+int:house-of-cyber pkg:targets inst:ncsc .
+rel:alt a pkg:QualifiedRelation ; rdf:subject int:house-of-cyber ; rdf:predicate pkg:targets ;
+    rdf:object inst:ncsc ; prov:wasDerivedFrom pas:s-pps ; pkg:basis pkg:stated .
+""",
+        set(),
+    ),
+    "reading-in-one-language": (
+        "readings-explained",
+        """
+int:promote pkg:involves inst:navo .
+rel:half a pkg:QualifiedRelation ; rdf:subject int:promote ; rdf:predicate pkg:involves ;
+    rdf:object inst:navo ; prov:wasDerivedFrom pas:a-promote ; pkg:basis pkg:reading ;
+    rdfs:comment "Alleen in het Nederlands."@nl .
+""",
+        {(REL + "half", "is a reading without a reason in rdfs:comment@en")},
+    ),
+    "qualified-twice": (
+        "edges-have-evidence",
+        """
+int:promote pkg:involves inst:navo .
+rel:one a pkg:QualifiedRelation ; rdf:subject int:promote ; rdf:predicate pkg:involves ;
+    rdf:object inst:navo ; prov:wasDerivedFrom pas:a-promote ; pkg:basis pkg:reading .
+rel:two a pkg:QualifiedRelation ; rdf:subject int:promote ; rdf:predicate pkg:involves ;
+    rdf:object inst:navo ; prov:wasDerivedFrom pas:a-promote ; pkg:basis pkg:reading .
+""",
+        {
+            (
+                "https://w3id.org/policykg/id/kernboodschap-digitalisering/intervention/promote",
+                f"https://w3id.org/policykg/def#involves <{INST}navo> is qualified twice: <{REL}one> and <{REL}two>",
+            )
         },
     ),
     "undeclared-value": (
