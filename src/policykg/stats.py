@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .library import read_query
 from .load import LoadedGraph
 from .namespaces import shorten, sparql_prologue
 
@@ -17,14 +18,12 @@ SELECT ?class (COUNT(DISTINCT ?resource) AS ?n) WHERE {
 PRIORITY_COUNTS = """
 SELECT ?priority ?document
   (COUNT(DISTINCT ?intervention) AS ?interventions)
-  (COUNT(DISTINCT ?institution) AS ?institutions)
   (COUNT(DISTINCT ?framework) AS ?frameworks)
   (COUNT(DISTINCT ?theme) AS ?themes)
 WHERE {
   ?document a pkg:PolicyDocument ; pkg:hasPriority ?priority .
   OPTIONAL {
     ?intervention pkg:underPriority ?priority .
-    OPTIONAL { ?intervention pkg:involves ?institution . }
     OPTIONAL { ?intervention pkg:refersTo|pkg:implements|pkg:enforces|pkg:buildsOn ?framework . }
     OPTIONAL { ?intervention pkg:addresses ?theme . }
   }
@@ -33,7 +32,17 @@ WHERE {
 
 
 def compute_stats(loaded: LoadedGraph) -> dict[str, Any]:
-    """Triples, resources per class, and per priority its interventions, institutions, frameworks, themes."""
+    """Triples, resources per class, and per priority its interventions, institutions, frameworks, themes.
+
+    Institutions are counted as the library's ``overlaps/institutions-per-priority`` defines involvement,
+    so that stats, views and the report agree."""
+    involvement = read_query(
+        loaded.project.queries_dir / "overlaps" / "institutions-per-priority.rq",
+        "overlaps/institutions-per-priority",
+    )
+    involved: dict[str, set[str]] = {}
+    for row in loaded.select(involvement.text):
+        involved.setdefault(row["priority"], set()).add(row["institution"])
     classes = {
         shorten(row["class"].value): int(row["n"].value)
         for row in loaded.query(sparql_prologue() + CLASS_COUNTS)
@@ -47,7 +56,9 @@ def compute_stats(loaded: LoadedGraph) -> dict[str, Any]:
                 "label": loaded.label(iri),
                 "document": row["document"].value,
                 "document_label": loaded.label(row["document"].value),
-                **{k: int(row[k].value) for k in ("interventions", "institutions", "frameworks", "themes")},
+                "interventions": int(row["interventions"].value),
+                "institutions": len(involved.get(iri, ())),
+                **{k: int(row[k].value) for k in ("frameworks", "themes")},
             }
         )
     return {"triples": len(loaded), "classes": classes, "priorities": priorities}
