@@ -95,6 +95,16 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return EXIT_INVALID if any(r.unaccounted or r.stale for r in results) else EXIT_OK
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    project = find_project(args.root)
+    from .identifiers import format_links, report_links
+    from .load import load_project
+
+    report = report_links(load_project(project))
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_links(report))
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     project = find_project(args.root)
     from .load import load_project
@@ -466,6 +476,16 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser(
+        "links",
+        help="outside identifiers per kind of resource, and what was looked for",
+        description="Per kind of resource (institution, law, strategy …): how many carry which outside "
+        "identifier (TOOI, Wikidata, ELI, CELEX, BWB, parliamentary file), which were looked for and "
+        "not found according to sources/identifiers.tsv, and which were not looked for.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_links)
+
+    p = sub.add_parser(
         "query",
         help="run a query of the library, or a .rq file, on the graph or an endpoint",
         description="Run a SPARQL query: a name from the library (see: policykg queries) or a .rq file. "
@@ -653,6 +673,7 @@ OFFLINE = {
     "fmt",
     "coverage",
     "stats",
+    "links",
     "queries",
     "query",
     "views",

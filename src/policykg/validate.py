@@ -584,4 +584,6 @@ def validate_graph(loaded: LoadedGraph, engine: str = "rudof") -> ValidationRepo
         shapes.close()
         raise
     shape_problems, n_shapes = shapes.problems()
-    return ValidationReport(shape_problems + check_problems, n_shapes, n_checks)
+    from .identifiers import check_identifiers
+
+    return ValidationReport(shape_problems + check_problems + check_identifiers(loaded), n_shapes, n_checks)
