@@ -32,12 +32,16 @@ def test_parameters_as_keywords_and_sparql_text() -> None:
     kg = policykg.load(ROOT)
     rows = kg.query(
         "dependents-transitively",
-        resource="https://w3id.org/policykg/id/institution/ncsc",
+        resource="https://w3id.org/policykg/id/kernboodschap-digitalisering/intervention/onderwijs-arbeidsmarkt",
     )
+    # directly: the AI Delta Plan, civil servants' skills, cybersecurity research; through the Delta Plan:
+    # AI in government and Promote
     assert {r.dependentLabel for r in rows} == {
-        "Founding a House of Cyber",
-        "Strengthening the digital resilience and autonomy of government",
-        "Targeted support for the digital security of SMEs",
+        "Carrying out the National AI Delta Plan",
+        "Digital skills of civil servants and a modern workplace",
+        "Targeted and structural investment in cybersecurity research, innovation and professionals",
+        "Using the opportunities of AI responsibly in government",
+        "Promote: keeping and growing knowledge of key technologies and stimulating them",
     }
     assert kg.query("ASK { ?s a pkg:Law }") is True
     graph = kg.query(

@@ -145,7 +145,7 @@ rel:two a pkg:QualifiedRelation ; rdf:subject int:promote ; rdf:predicate pkg:in
         {
             (
                 "https://w3id.org/policykg/id/kernboodschap-digitalisering/intervention/promote",
-                f"https://w3id.org/policykg/def#involves <{INST}navo> is qualified twice: <{REL}one> and <{REL}two>",
+                f"https://w3id.org/policykg/def#involves <{INST}navo> is qualified twice from one document: <{REL}one> and <{REL}two>",
             )
         },
     ),

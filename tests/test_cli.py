@@ -17,6 +17,7 @@ SUBCOMMANDS = [
     "stats",
     "query",
     "queries",
+    "links",
     "views",
     "analyze",
     "site",

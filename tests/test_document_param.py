@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import rdflib
 from conftest import ROOT, copy_project, run_cli
 
 import policykg
@@ -95,9 +96,32 @@ def fiche(tmp_path_factory: pytest.TempPathFactory) -> Pair:
         text = re.sub(r'"@en\b', ' (kopie)"@en', text)
         text = re.sub(r"^\s*pkg:addresses theme:[\w-]+ ;\n", "", text, flags=re.MULTILINE)
         (two / "graphs" / "kopie" / path.name).write_text(text, encoding="utf-8")
+    drop_orphan_evidence(two / "graphs" / "kopie")
     shutil.copyfile(ROOT / "sources" / f"{FICHE}.txt", two / "sources" / "kopie.txt")
     assert run_cli("validate", root=two).returncode == 0
     return pair(two, without(two, folder / "one", "kopie"), ID + FICHE)
+
+
+def drop_orphan_evidence(folder: Path) -> None:
+    """Remove the qualified relations whose edge was taken out (each block of relations.ttl ends at '.')."""
+    graph = rdflib.Graph()
+    for path in folder.glob("*.ttl"):
+        graph.parse(path)
+    rdf = rdflib.RDF
+    orphans = {
+        str(q).rsplit("/", 1)[1]
+        for q in graph.subjects(rdf.type, rdflib.URIRef("https://w3id.org/policykg/def#QualifiedRelation"))
+        if (graph.value(q, rdf.subject), graph.value(q, rdf.predicate), graph.value(q, rdf.object))
+        not in graph
+    }
+    path = folder / "relations.ttl"
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    kept = [
+        b
+        for b in blocks
+        if not (b.startswith("relation:") and b.split("\n", 1)[0][len("relation:") :] in orphans)
+    ]
+    path.write_text("\n\n".join(kept), encoding="utf-8")
 
 
 def rows(kg: KnowledgeGraph, name: str, **params: str) -> list:

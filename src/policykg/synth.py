@@ -80,6 +80,24 @@ def _labels(nl: str, en: str) -> str:
     return f"rdfs:label {_literal(nl)}@nl, {_literal(en)}@en"
 
 
+def _qualified(subject: str, predicate: str, target: str, passages: list[str], basis: str) -> str:
+    """The edge and its qualified relation: the passages it rests on and its basis, with a reason for a
+    reading (docs/model.md, "The evidence rule")."""
+    relation = f"{subject.replace('/intervention/', '/relation/')}--{predicate}--{target.rsplit('/', 1)[1]}"
+    reason = (
+        ' ; rdfs:comment "Een synthetische lezing."@nl, "A synthetic reading."@en'
+        if basis == "reading"
+        else ""
+    )
+    cited = ", ".join(f"<{p}>" for p in passages)
+    return (
+        f"<{subject}> pkg:{predicate} <{target}> . <{relation}> a pkg:QualifiedRelation ;"
+        f" rdf:subject <{subject}> ; rdf:predicate pkg:{predicate} ; rdf:object <{target}> ;"
+        f" pkg:basis pkg:{basis} ; {_labels(f'relatie {predicate}', f'relation {predicate}')}{reason} ;"
+        f" prov:wasDerivedFrom {cited} ."
+    )
+
+
 def write_shared(graphs: Path, size: SynthSize, sentences: list[str]) -> None:
     """Shared institutions, frameworks, themes, levels, periods and target groups, each derived from a
     passage of the first synthetic document (its 'register' section)."""
@@ -148,38 +166,45 @@ def write_document(root: Path, index: int, size: SynthSize, rng: random.Random, 
         for i in range(size.interventions):
             name = f"i{p}-{i}"
             subject = SUBJECTS[rng.randrange(len(SUBJECTS))]
+            institution = _zipf(rng, size.institutions)
+            theme = _zipf(rng, size.themes)
+            strategy = _zipf(rng, size.frameworks) if rng.random() < 0.6 else None
+            mentions = f"met institution {institution:04d} over theme {theme:03d}"
+            if strategy is not None:
+                mentions += f" volgens strategy {strategy:04d}"
             text = (
-                f"Interventie {name} van document {index:04d}: {subject} {VERBS[rng.randrange(len(VERBS))]}."
+                f"Interventie {name} van document {index:04d}: {subject} {VERBS[rng.randrange(len(VERBS))]},"
+                f" {mentions}."
             )
             sentences.append(text)
             passages.append((name, text))
             iri = f"{doc}/intervention/{name}"
-            triples = [
-                f"<{iri}> a pkg:Intervention",
-                _labels(f"Interventie {name}", f"Intervention {name}"),
-                f"pkg:underPriority <{priority}>",
-                f"prov:wasDerivedFrom <{doc}/passage/{name}>",
-                f"pkg:involves <{ID}synth-institution/{_zipf(rng, size.institutions):04d}>",
-                f"pkg:addresses <{ID}synth-theme/{_zipf(rng, size.themes):03d}>",
+            own = f"{doc}/passage/{name}"
+            out.append(
+                f"<{iri}> a pkg:Intervention ; {_labels(f'Interventie {name}', f'Intervention {name}')} ;"
+                f" pkg:underPriority <{priority}> ; prov:wasDerivedFrom <{own}> ."
+            )
+            edges = [
+                ("involves", f"{ID}synth-institution/{institution:04d}", [own]),
+                ("addresses", f"{ID}synth-theme/{theme:03d}", [own]),
             ]
-            if rng.random() < 0.6:
-                triples.append(f"pkg:refersTo <{ID}synth-strategy/{_zipf(rng, size.frameworks):04d}>")
+            if strategy is not None:
+                edges.append(("refersTo", f"{ID}synth-strategy/{strategy:04d}", [own]))
             if i and rng.random() < 0.3:
-                triples.append(f"pkg:partOf <{doc}/intervention/i{p}-0>")
-            out.append(" ; ".join(triples) + " .")
+                edges.append(("partOf", f"{doc}/intervention/i{p}-0", [own, f"{doc}/passage/i{p}-0"]))
+            for predicate, target, cited in edges:
+                out.append(_qualified(iri, predicate, target, cited, "stated"))
             interventions.append(iri)
         budget_rows[priority] = [rng.randrange(1, 200) * 5 for _ in PERIODS]
     for k, iri in enumerate(interventions):
         if k and rng.random() < 0.15:
             target = interventions[rng.randrange(k)]
-            basis = "stated" if rng.random() < 0.4 else "inferred"
-            relation = f"{doc}/relation/d{k}"
-            out.append(f"<{iri}> pkg:dependsOn <{target}> .")
-            out.append(
-                f"<{relation}> a pkg:QualifiedRelation ; rdf:subject <{iri}> ; rdf:predicate pkg:dependsOn ;"
-                f" rdf:object <{target}> ; pkg:basis pkg:{basis} ; {_labels(f'afhankelijkheid {k}', f'dependency {k}')} ;"
-                f" prov:wasDerivedFrom <{iri.replace('/intervention/', '/passage/')}> ."
-            )
+            basis = "stated" if rng.random() < 0.4 else "reading"
+            cited = [
+                iri.replace("/intervention/", "/passage/"),
+                target.replace("/intervention/", "/passage/"),
+            ]
+            out.append(_qualified(iri, "dependsOn", target, cited, basis))
     table = f"{doc}/budget/table"
     totals = f"{doc}/budget/printed-totals"
     header = f"Bedragen document {index:04d}: " + " ".join(PERIODS) + "."
