@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from browser import chromium
 from conftest import copy_project, run_cli
 
-from policykg.load import load_project
+from policykg.library import read_query
+from policykg.load import LoadedGraph, load_project
 from policykg.project import Project
-from policykg.views import define_views, project_view_data, safe_json, write_views
+from policykg.views import RELATIONS, define_views, project_view_data, safe_json, write_views
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -26,6 +28,24 @@ def views(tmp_path_factory: pytest.TempPathFactory, project: Project) -> Path:
     result = run_cli("views", root=root)
     assert result.returncode == 0, result.stderr
     return root / "dist" / "views"
+
+
+@pytest.fixture(scope="module")
+def copied(views: Path) -> LoadedGraph:
+    """The graph of the copy the views were written from."""
+    return load_project(Project(views.parent.parent))
+
+
+def library(loaded: LoadedGraph, name: str) -> list[dict[str, str]]:
+    return loaded.select(read_query(loaded.project.queries_dir / f"{name}.rq", name).text)
+
+
+def involvement(loaded: LoadedGraph) -> dict[str, set[str]]:
+    """Institution -> the priorities it is involved in, as overlaps/institutions-per-priority says."""
+    involved: dict[str, set[str]] = defaultdict(set)
+    for row in library(loaded, "overlaps/institutions-per-priority"):
+        involved[row["institution"]].add(row["priority"])
+    return dict(involved)
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +97,24 @@ def test_the_index_links_every_view_and_shows_the_charts(views: Path, browser) -
     page.close()
 
 
-def test_every_view_loads_offline_and_draws_every_node(views: Path, browser) -> None:
+ACTORS_WITH_VIEWS = """
+SELECT (COUNT(DISTINCT ?priority) AS ?priorities) (COUNT(DISTINCT ?actor) AS ?actors) WHERE {
+  { ?document a pkg:PolicyDocument ; pkg:hasPriority ?priority . }
+  UNION
+  { pkg:evidencedProperties rdfs:member ?p .
+    ?intervention a pkg:Intervention ; pkg:underPriority ?own ; ?p ?actor .
+    ?r rdf:subject ?intervention ; rdf:predicate ?p ; rdf:object ?actor ; pkg:basis ?basis .
+    VALUES ?class { pkg:Institution pkg:Law pkg:Strategy pkg:PolicyFramework } ?actor a ?class .
+    FILTER NOT EXISTS { ?strategy pkg:hasPriority ?actor } }
+}
+"""
+
+
+def test_every_view_loads_offline_and_draws_every_node(views: Path, copied: LoadedGraph, browser) -> None:
     files = view_files(views)
-    assert len(files) >= 40
+    # the overview, overlaps and dependencies, one per priority, one per actor an intervention points to
+    (counts,) = copied.select(ACTORS_WITH_VIEWS)
+    assert len(files) == 3 + int(counts["priorities"]) + int(counts["actors"])
     for path in files:
         page, errors, outside = open_view(browser, path)
         assert errors == [], (path.name, errors)
@@ -195,7 +230,7 @@ def test_a_quote_with_markup_is_shown_as_text(browser, tmp_path: Path) -> None:
     data = ViewData()
     for name in ("a", "b"):
         data.nodes[name] = ViewNode(name, "intervention", f"node {name}", f"knoop {name}")
-    edge = ViewEdge("a", "b", "dependsOn-inferred", quote=HOSTILE, note="<b>bold</b>")
+    edge = ViewEdge("a", "b", "dependsOn", quote=HOSTILE, basis="reading", reason="<b>bold</b>")
     data.edges.append(edge)
     copy_assets(tmp_path)
     page_file = tmp_path / "hostile.html"
@@ -213,7 +248,7 @@ def test_a_quote_with_markup_is_shown_as_text(browser, tmp_path: Path) -> None:
     page.mouse.move(box["x"] + (a["x"] + b["x"]) / 2, box["y"] + (a["y"] + b["y"]) / 2)
     page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
     tooltip = page.inner_text("div.vis-tooltip")
-    assert HOSTILE in tooltip and "<b>bold</b>" in tooltip
+    assert HOSTILE in tooltip and "reading: <b>bold</b>" in tooltip
     assert (
         page.evaluate("window.__pwned === undefined")
         and page.locator("div.vis-tooltip img, div.vis-tooltip b").count() == 0
@@ -223,7 +258,7 @@ def test_a_quote_with_markup_is_shown_as_text(browser, tmp_path: Path) -> None:
 
 
 def test_large_graphs_are_aggregated_not_drawn_node_by_node() -> None:
-    from policykg.views import DRAW_AT_MOST, ViewData, ViewEdge, ViewNode, define_views
+    from policykg.views import DRAW_AT_MOST, Involvement, ViewData, ViewEdge, ViewNode, define_views
 
     data = ViewData()
     for p in range(20):
@@ -232,12 +267,16 @@ def test_large_graphs_are_aggregated_not_drawn_node_by_node() -> None:
         data.nodes[f"a{a}"] = ViewNode(f"a{a}", "institution", f"institution {a}", f"instelling {a}")
     for i in range(4000):
         data.nodes[f"i{i}"] = ViewNode(f"i{i}", "intervention", f"intervention {i}", f"interventie {i}")
-        data.edges.append(ViewEdge(f"i{i}", f"p{i % 20}", "underPriority"))
-        data.edges.append(ViewEdge(f"i{i}", f"a{(i * 7) % 600}", "involves"))
+        data.edges.append(ViewEdge(f"i{i}", f"p{i % 20}", "underPriority", basis="structure"))
+        data.edges.append(ViewEdge(f"i{i}", f"a{(i * 7) % 600}", "involves", basis="stated"))
+        counts = data.involvement.setdefault(f"a{(i * 7) % 600}", {}).setdefault(f"p{i % 20}", Involvement(0))
+        counts.interventions += 1
+        counts.stated += 1
     views = {v.slug: v for v in define_views(data)}
     overview = views["overview"]
     assert "aggregated" in overview.title and len(overview.nodes) <= DRAW_AT_MOST
-    assert all(e.relation == "shares" and e.weight >= 1 for e in overview.edges)
+    assert overview.edges and all(e.relation == "shares" and e.weight >= 1 for e in overview.edges)
+    assert all(e.weight == data.involvement[e.target][e.source].interventions for e in overview.edges)
     assert len(views["priority-p0"].nodes) == 1 + 200 + len({(i * 7) % 600 for i in range(0, 4000, 20)})
 
 
@@ -299,7 +338,12 @@ def test_large_corpora_write_views_per_priority_one_document_at_a_time(
 def test_views_too_large_to_draw_are_aggregated(corpus: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     from policykg import views as module
 
-    data = project_view_data(load_project(corpus))
+    loaded = load_project(corpus)
+    data = project_view_data(loaded)
+    involved = {
+        (row["institution"], row["priority"]): int(row["interventions"])
+        for row in library(loaded, "overlaps/institutions-per-priority")
+    }
     whole = {v.slug: v for v in define_views(data)}
     monkeypatch.setattr(module, "DRAW_AT_MOST", 12)
     small = {v.slug: v for v in define_views(data)}
@@ -312,13 +356,17 @@ def test_views_too_large_to_draw_are_aggregated(corpus: Project, monkeypatch: py
         view = small[slug]
         assert len(view.nodes) <= 12
         assert {data.nodes[n].kind for n in view.nodes} <= {"priority", data.nodes[view.edges[0].target].kind}
-        # each line carries the number of the actor's interventions under that priority
+        # each line carries the number of the actor's interventions under that priority (for an
+        # institution, those that involve it, as overlaps/institutions-per-priority counts them)
         full = whole[slug].edges
         actor = view.edges[0].target
-        involved = {e.source for e in full if e.target == actor}
+        pointing = {e.source for e in full if e.target == actor}
         for edge in view.edges:
+            if slug.startswith("institution-"):
+                assert edge.weight == involved[(actor, edge.source)] > 0, (slug, edge.source)
+                continue
             under = {e.source for e in full if e.relation == "underPriority" and e.target == edge.source}
-            assert edge.weight == len(under & involved) > 0, (slug, edge.source)
+            assert edge.weight == len(under & pointing) > 0, (slug, edge.source)
         assert module.render_view(view, data).count('"shares"') >= 1
     dependencies = small["dependencies"]
     assert len(dependencies.nodes) <= 12 < len(whole["dependencies"].nodes)
@@ -334,3 +382,103 @@ def test_priorities_named_alike_say_whose_they_are(corpus: Project) -> None:
     titles = [view.title for view in define_views(data) if view.group == "priorities"]
     assert len(titles) == len(set(titles)) == len([n for n in data.nodes.values() if n.kind == "priority"])
     assert "Priority: Priority 0 (Document 0002)" in titles
+
+
+def test_institutions_are_drawn_under_the_priorities_the_library_query_says(loaded: LoadedGraph) -> None:
+    """overlaps/institutions-per-priority is the one definition of an institution's involvement in a
+    priority: the institution views, the overlaps and the priority views draw exactly its rows."""
+    expected = involvement(loaded)
+    data = project_view_data(loaded)
+    assert {i: set(per) for i, per in data.involvement.items()} == expected
+    views = {v.slug: v for v in define_views(data)}
+    ncsc = "https://w3id.org/policykg/id/institution/ncsc"
+    rows = [r for r in library(loaded, "overlaps/institutions-per-priority") if r["institution"] == ncsc]
+    assert [r["priorityLabel"] for r in rows] == ["Digital Security"]
+    assert "under 1 priority" in views["institution-ncsc"].description
+    institution_views = [v for v in views.values() if v.slug.startswith("institution-")]
+    assert institution_views
+    for view in institution_views:
+        (actor,) = [n for n in view.nodes if data.nodes[n].kind == "institution"]
+        drawn = {n for n in view.nodes if data.nodes[n].kind == "priority"}
+        assert drawn == expected.get(actor, set()), view.slug
+        assert {e.target for e in view.edges if e.relation == "underPriority"} == drawn, view.slug
+    overlaps = views["overlaps"]
+    shown = {n for n in overlaps.nodes if data.nodes[n].kind == "institution"}
+    assert shown == {i for i, ps in expected.items() if len(ps) >= 2 and data.nodes[i].kind == "institution"}
+    for institution in shown:
+        assert {e.source for e in overlaps.edges if e.target == institution} == expected[institution]
+    for priority in (n for n, v in data.nodes.items() if v.kind == "priority"):
+        view = views["priority-" + priority.rsplit("/", 1)[-1]]
+        by_involves = {e.target for e in view.edges if e.relation == "involves"}
+        assert by_involves == {i for i, ps in expected.items() if priority in ps}, view.slug
+
+
+def test_every_relation_has_a_style_and_none_is_dashed_of_its_own(loaded: LoadedGraph) -> None:
+    """Dashes mark a reading only; every property that carries evidence can be drawn."""
+    members = loaded.select("SELECT ?p WHERE { pkg:evidencedProperties rdfs:member ?p }")
+    names = {re.split(r"[#/]", r["p"])[-1] for r in members}
+    assert "alignsWith" in names and names <= RELATIONS.keys()
+    assert RELATIONS["alignsWith"]["en"] == "aligns with" and RELATIONS["alignsWith"]["nl"] == "sluit aan bij"
+    assert all(r["style"] in ("solid", "dotted") for r in RELATIONS.values())
+    assert not any("inferred" in json.dumps(r) for r in RELATIONS.values())
+
+
+def test_readings_are_dashed_and_give_their_reason(views: Path, copied: LoadedGraph, browser) -> None:
+    """Every edge drawn has the basis edge-passages gives it: a reading dashed, with its reason in the
+    tooltip; a stated edge not dashed, its tooltip saying so."""
+    basis = {
+        (r["intervention"], re.split(r"[#/]", r["predicate"])[-1], r["object"]): (
+            r["basis"],
+            r.get("reason", ""),
+        )
+        for r in library(copied, "provenance/edge-passages")
+    }
+    readings = stated = 0
+    for name in ("overview.html", "dependencies.html"):
+        page, errors, _ = open_view(browser, views / name)
+        drawn = page.evaluate(
+            "policykgView.edges.get().map(e => ({from: e.from, to: e.to, relation: e.relation, basis: e.basis,"
+            " reason: e.reason, dashes: e.dashes, tip: e.title.textContent}))"
+        )
+        assert drawn
+        for edge in drawn:
+            key = (edge["from"], edge["relation"], edge["to"])
+            assert edge["basis"] == basis[key][0], key
+            if edge["basis"] == "reading":
+                readings += 1
+                assert edge["dashes"] == [8, 6], key
+                assert edge["reason"] and edge["reason"].rstrip("…") in " ".join(basis[key][1].split()), key
+                assert "reading: " + edge["reason"] in edge["tip"], key
+            else:
+                stated += 1
+                assert edge["dashes"] in (False, [2, 5]), key
+                assert "stated in the text" in edge["tip"] and "reading: " not in edge["tip"], key
+        assert errors == []
+        page.close()
+    assert readings and stated
+
+
+def test_the_legend_explains_readings_in_both_languages(views: Path, browser) -> None:
+    page, errors, _ = open_view(browser, views / "overview.html")
+    english = "dashed: a reading — the text does not state it; hover or open the edge for the reason"
+    assert english in page.inner_text("#bases")
+    readings = page.evaluate("policykgView.edges.get({filter: e => e.basis === 'reading'}).length")
+    shown = page.evaluate("policykgView.network.body.edgeIndices.length")
+    page.uncheck("#bases input[data-key=reading]")
+    assert readings and page.evaluate("policykgView.network.body.edgeIndices.length") == shown - readings
+    page.check("#bases input[data-key=reading]")
+    page.check("input[name=lang][value=nl]")
+    dutch = page.inner_text("#bases")
+    assert "gestreept: een lezing" in dutch and "reden" in dutch and english not in dutch
+    tips = page.evaluate(
+        "policykgView.edges.get({filter: e => e.basis === 'reading'}).map(e => e.title.textContent)"
+    )
+    assert tips and all("lezing: " in tip for tip in tips)
+    # opening an edge keeps its tooltip beside the graph
+    edge = page.evaluate(
+        "(e => ({id: e.id, reason: e.reason}))(policykgView.edges.get({filter: e => e.basis === 'reading'})[0])"
+    )
+    page.evaluate(f"policykgView.network.emit('click', {{nodes: [], edges: ['{edge['id']}']}}) && null")
+    assert "lezing: " + edge["reason"] in page.inner_text("#details")
+    assert errors == []
+    page.close()

@@ -20,16 +20,6 @@ from .load import LoadedGraph
 PERIODS = ["2026", "2027", "2028", "2029", "2030", "structural"]
 COLOURS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
 
-INSTITUTION_PRIORITIES = """
-SELECT ?institution ?institutionLabel ?priorityLabel (COUNT(DISTINCT ?intervention) AS ?interventions) WHERE {
-  VALUES ?document { %s }
-  ?document pkg:hasPriority ?priority .
-  ?intervention pkg:involves ?institution ; pkg:underPriority ?priority .
-  ?institution rdfs:label ?institutionLabel . FILTER(LANG(?institutionLabel) = "en")
-  ?priority rdfs:label ?priorityLabel . FILTER(LANG(?priorityLabel) = "en")
-} GROUP BY ?institution ?institutionLabel ?priorityLabel
-"""
-
 
 def _library(loaded: LoadedGraph, name: str, document: str | None = None) -> list[dict[str, str]]:
     query = read_query(loaded.project.queries_dir / f"{name}.rq", name)
@@ -62,7 +52,8 @@ def _finish(
     import matplotlib.pyplot as plt
 
     axis.set_title(title)
-    axis.legend(frameon=False, fontsize=8, loc=legend)
+    if axis.get_legend_handles_labels()[0]:
+        axis.legend(frameon=False, fontsize=8, loc=legend)
     axis.spines[["top", "right"]].set_visible(False)
     svg, png = _save(figure, folder, stem)
     plt.close(figure)
@@ -138,8 +129,9 @@ def render_charts(
     )
 
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in loaded.select(INSTITUTION_PRIORITIES % (f"<{document}>" if document else "UNDEF")):
-        counts[_text(row["institutionLabel"])][_text(row["priorityLabel"])] = int(row["interventions"])
+    for row in _library(loaded, "overlaps/institutions-per-priority", document):
+        institution, priority = _text(row["institutionLabel"]), _text(row["priorityLabel"])
+        counts[institution][priority] = counts[institution].get(priority, 0) + int(row["interventions"])
     ranked = sorted(counts, key=lambda i: (-sum(counts[i].values()), -len(counts[i]), i))
     institutions = list(reversed(ranked[:TOP_INSTITUTIONS]))
     all_priorities = sorted({p for i in institutions for p in counts[i]})

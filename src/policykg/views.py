@@ -84,27 +84,23 @@ KINDS: dict[str, dict[str, str]] = {
 
 RELATIONS: dict[str, dict[str, str]] = {
     "underPriority": {"en": "falls under", "nl": "valt onder", "color": "#D55E00", "style": "solid"},
+    "contributesTo": {"en": "contributes to", "nl": "draagt bij aan", "color": "#D55E00", "style": "dotted"},
     "partOf": {"en": "is part of", "nl": "is onderdeel van", "color": "#0072B2", "style": "solid"},
     "involves": {"en": "involves", "nl": "betrekt", "color": "#009E73", "style": "solid"},
+    "ledBy": {"en": "led by", "nl": "onder regie van", "color": "#009E73", "style": "dotted"},
+    "carriedOutBy": {"en": "carried out by", "nl": "uitgevoerd door", "color": "#009E73", "style": "dotted"},
+    "hasMember": {"en": "has member", "nl": "heeft als lid", "color": "#009E73", "style": "dotted"},
     "targets": {"en": "is for", "nl": "is voor", "color": "#B8A800", "style": "dotted"},
-    "refersTo": {"en": "refers to", "nl": "verwijst naar", "color": "#CC79A7", "style": "dashed"},
+    "refersTo": {"en": "refers to", "nl": "verwijst naar", "color": "#CC79A7", "style": "dotted"},
     "implements": {"en": "implements", "nl": "voert uit", "color": "#CC79A7", "style": "solid"},
     "enforces": {"en": "enforces", "nl": "handhaaft", "color": "#A0527F", "style": "solid"},
-    "buildsOn": {"en": "builds on", "nl": "bouwt voort op", "color": "#CC79A7", "style": "dotted"},
+    "buildsOn": {"en": "builds on", "nl": "bouwt voort op", "color": "#E69F00", "style": "solid"},
+    "alignsWith": {"en": "aligns with", "nl": "sluit aan bij", "color": "#E69F00", "style": "dotted"},
     "addresses": {"en": "addresses", "nl": "gaat over", "color": "#56B4E9", "style": "dotted"},
     "level": {"en": "at level", "nl": "op niveau", "color": "#444444", "style": "solid"},
-    "dependsOn-stated": {
-        "en": "depends on (stated)",
-        "nl": "hangt af van (in de tekst)",
-        "color": "#B22222",
-        "style": "solid",
-    },
-    "dependsOn-inferred": {
-        "en": "depends on (inferred)",
-        "nl": "hangt af van (afgeleid)",
-        "color": "#B22222",
-        "style": "dashed",
-    },
+    "dependsOn": {"en": "depends on", "nl": "hangt af van", "color": "#000000", "style": "solid"},
+    "references": {"en": "references", "nl": "beroept zich op", "color": "#999999", "style": "dotted"},
+    "creator": {"en": "created by", "nl": "opgesteld door", "color": "#999999", "style": "solid"},
     "shares": {
         "en": "shares, via interventions",
         "nl": "deelt, via interventies",
@@ -112,9 +108,34 @@ RELATIONS: dict[str, dict[str, str]] = {
         "style": "solid",
     },
 }
-"""Label, colour and line style per relation drawn."""
+"""Label, colour and line style per relation drawn (keyed by the property's local name). A reading is
+drawn dashed whatever its relation's style, so no relation is dashed of its own."""
 
-_DASHES = {"solid": False, "dashed": [8, 6], "dotted": [2, 5]}
+BASES: dict[str, dict[str, str]] = {
+    "stated": {
+        "en": "stated in the text",
+        "nl": "staat in de tekst",
+        "legend_en": "solid or dotted: stated in the text",
+        "legend_nl": "doorgetrokken of gestippeld: staat in de tekst",
+        "style": "solid",
+    },
+    "structure": {
+        "en": "stated in the text (the document's structure)",
+        "nl": "staat in de tekst (de opbouw van het document)",
+    },
+    "reading": {
+        "en": "reading",
+        "nl": "lezing",
+        "legend_en": "dashed: a reading — the text does not state it; hover or open the edge for the reason",
+        "legend_nl": "gestreept: een lezing — de tekst zegt het niet; wijs de lijn aan of open haar voor de reden",
+        "style": "dashed",
+    },
+}
+"""What each basis of an edge (``provenance/edge-passages``' ?basis) says in a tooltip and in the legend."""
+
+_DASHES = {"solid": False, "dotted": [2, 5]}
+READING_DASHES = [8, 6]
+"""The dash pattern of a reading, on every relation."""
 
 NODES = """
 SELECT ?node ?class ?en ?nl WHERE {
@@ -127,13 +148,6 @@ SELECT ?node ?class ?en ?nl WHERE {
 """
 
 PASSAGES = "SELECT ?passage ?exact WHERE { ?passage a pkg:Passage ; oa:hasSelector/oa:exact ?exact . }"
-
-BASES = """
-SELECT ?from ?to ?basis ?comment WHERE {
-  ?r rdf:subject ?from ; rdf:predicate pkg:dependsOn ; rdf:object ?to ; pkg:basis/skos:notation ?basis .
-  OPTIONAL { ?r rdfs:comment ?comment . FILTER(LANG(?comment) = "en") }
-}
-"""
 
 BUDGETS = """
 SELECT ?priority (SUM(?amount) AS ?total) WHERE {
@@ -159,7 +173,8 @@ class ViewNode:
 
 @dataclass
 class ViewEdge:
-    """A relation as drawn, with the passage that justifies it."""
+    """A relation as drawn, with the passage that justifies it and its basis: "stated", "reading" (with
+    the reason) or "structure" (the document places an intervention under a priority)."""
 
     source: str
     target: str
@@ -167,6 +182,18 @@ class ViewEdge:
     quote: str = ""
     note: str = ""
     weight: int = 1
+    basis: str = ""
+    reason: str = ""
+
+
+@dataclass
+class Involvement:
+    """How many of a priority's interventions involve an institution, and how many of those the text
+    states or are readings (a row of ``overlaps/institutions-per-priority``)."""
+
+    interventions: int
+    stated: int = 0
+    readings: int = 0
 
 
 @dataclass
@@ -177,6 +204,8 @@ class ViewData:
     edges: list[ViewEdge] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     document_labels: dict[str, str] = field(default_factory=dict)
+    involvement: dict[str, dict[str, Involvement]] = field(default_factory=dict)
+    """Per institution, the priorities it is involved in, as ``overlaps/institutions-per-priority`` says."""
 
 
 @dataclass
@@ -198,8 +227,22 @@ def _clip(text: str, limit: int = 320) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _local_name(iri: str) -> str:
+    """
+    >>> _local_name("https://w3id.org/policykg/def#alignsWith"), _local_name("http://purl.org/dc/terms/references")
+    ('alignsWith', 'references')
+    """
+    return re.split(r"[#/]", iri)[-1]
+
+
+def _library(loaded: LoadedGraph, name: str) -> list[dict[str, str]]:
+    query = read_query(loaded.project.queries_dir / f"{name}.rq", name)
+    return loaded.select(query.text)
+
+
 def project_view_data(loaded: LoadedGraph) -> ViewData:
-    """Read the nodes, and every edge with its passage, using the library's ``provenance/edge-passages``."""
+    """Read the nodes; every edge with its passage and basis, from the library's ``provenance/edge-passages``;
+    and which institutions each priority involves, from ``overlaps/institutions-per-priority``."""
     documents = loaded.documents()
     data = ViewData(documents=documents, document_labels={d: loaded.label(d) or d for d in documents})
     kind_of_class = {str(PKG[k["class"]]): name for name, k in KINDS.items()}
@@ -224,23 +267,28 @@ def project_view_data(loaded: LoadedGraph) -> ViewData:
             )
         data.nodes[row["node"]] = node
     passages = {r["passage"]: r["exact"] for r in loaded.select(PASSAGES)}
-    bases = {(r["from"], r["to"]): (r["basis"], r.get("comment", "")) for r in loaded.select(BASES)}
-    query = read_query(
-        loaded.project.queries_dir / "provenance" / "edge-passages.rq", "provenance/edge-passages"
-    )
-    for row in loaded.select(query.text):
+    for row in _library(loaded, "provenance/edge-passages"):
         source, target = row["intervention"], row["object"]
         if source not in data.nodes or target not in data.nodes:
             continue
-        relation = row["predicate"].rsplit("#", 1)[-1]
-        note = ""
-        if relation == "dependsOn":
-            basis, note = bases.get((source, target), ("inferred", ""))
-            relation = f"dependsOn-{basis}"
         data.edges.append(
-            ViewEdge(source, target, relation, _clip(passages.get(row.get("source", ""), "")), note)
+            ViewEdge(
+                source,
+                target,
+                _local_name(row["predicate"]),
+                _clip(passages.get(row.get("source", ""), "")),
+                basis=row["basis"],
+                reason=_clip(row.get("reason", "")),
+            )
         )
     data.edges.sort(key=lambda e: (e.source, e.relation, e.target))
+    involvement: dict[str, dict[str, Involvement]] = defaultdict(dict)
+    for row in _library(loaded, "overlaps/institutions-per-priority"):
+        if row["institution"] in data.nodes and row["priority"] in data.nodes:
+            involvement[row["institution"]][row["priority"]] = Involvement(
+                int(row["interventions"]), int(row["stated"]), int(row["readings"])
+            )
+    data.involvement = dict(involvement)
     return data
 
 
@@ -259,7 +307,14 @@ def limit_view_data(data: ViewData, loaded: LoadedGraph, document: str) -> ViewD
     mine = ("priority", "intervention")
     nodes = {n: v for n, v in data.nodes.items() if v.kind not in mine or n in own}
     edges = [e for e in data.edges if e.source in own and e.target in nodes]
-    return ViewData(nodes, edges, [document])
+    involvement = {
+        institution: {p: n for p, n in per.items() if p in own}
+        for institution, per in data.involvement.items()
+        if any(p in own for p in per)
+    }
+    return ViewData(
+        nodes, edges, [document], {document: data.document_labels.get(document, document)}, involvement
+    )
 
 
 # --------------------------------------------------------------------------- the views
@@ -361,29 +416,39 @@ def define_views(data: ViewData) -> list[View]:
     views.append(dependency_view(data))
 
     for kind, group, verb in (
-        ("institution", "institutions", "involve or depend on"),
+        ("institution", "institutions", "involve"),
         ("law", "frameworks", "refer to, enforce or depend on"),
-        ("strategy", "frameworks", "implement, build on or depend on"),
-        ("framework", "frameworks", "refer to or depend on"),
+        ("strategy", "frameworks", "implement, build on, align with or depend on"),
+        ("framework", "frameworks", "refer to, align with or depend on"),
     ):
         for actor in by_kind[kind]:
             incoming = to_target[actor]
             if not incoming:
                 continue
+            label = nodes[actor].label_en
+            slug, title = f"{kind}-{slugs[actor]}", f"{KINDS[kind]['en']}: {label}"
+            if kind == "institution":
+                views.append(
+                    institution_view(data, actor, incoming, from_source, priority_of, slug, title, group)
+                )
+                continue
             interventions = {e.source for e in incoming}
             up = [e for i in sorted(interventions) for e in from_source[i] if e.relation == "underPriority"]
-            label = nodes[actor].label_en
             priorities = {e.target for e in up}
-            slug, title = f"{kind}-{slugs[actor]}", f"{KINDS[kind]['en']}: {label}"
             if 1 + len(interventions) + len(priorities) > DRAW_AT_MOST:
-                views.append(actor_by_priority(data, actor, incoming, priority_of, slug, title, verb, group))
+                via: dict[str, list[ViewEdge]] = defaultdict(list)
+                for edge in incoming:
+                    if edge.source in priority_of:
+                        via[priority_of[edge.source]].append(edge)
+                views.append(
+                    actor_by_priority(data, actor, via, len(interventions), slug, title, verb, group)
+                )
                 continue
             views.append(
                 View(
                     slug,
                     title,
-                    f"The interventions that {verb} {label}, across {len(priorities)} "
-                    f"{'priority' if len(priorities) == 1 else 'priorities'}.",
+                    f"The interventions that {verb} {label}, across {_count(len(priorities), 'priority')}.",
                     group,
                     sorted({actor} | interventions | priorities),
                     incoming + up,
@@ -392,36 +457,135 @@ def define_views(data: ViewData) -> list[View]:
     return views
 
 
-def actor_by_priority(
+def _count(n: int, word: str) -> str:
+    """
+    >>> _count(1, "priority"), _count(3, "priority"), _count(2, "intervention")
+    ('1 priority', '3 priorities', '2 interventions')
+    """
+    plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"{n} {word if n == 1 else plural}"
+
+
+_OTHER_VERBS = {
+    "dependsOn": "depend on",
+    "references": "reference",
+    "ledBy": "are led by",
+    "targets": "are for",
+}
+
+
+def _involving(data: ViewData, priority_of: dict[str, str]) -> dict[tuple[str, str], list[ViewEdge]]:
+    """The involves edges behind each (priority, institution) row of the involvement."""
+    via: dict[tuple[str, str], list[ViewEdge]] = defaultdict(list)
+    for edge in data.edges:
+        if edge.relation == "involves" and edge.source in priority_of:
+            via[(priority_of[edge.source], edge.target)].append(edge)
+    return via
+
+
+def _basis(via: list[ViewEdge], stated: int | None = None) -> tuple[str, str]:
+    """The basis of a line that stands for the edges ``via``: stated when the text states any of them
+    (or ``stated`` of them), else a reading, with their reasons."""
+    if stated is None:
+        stated = sum(1 for e in via if e.basis != "reading")
+    if stated:
+        return "stated", ""
+    return "reading", _clip("; ".join(sorted({e.reason for e in via if e.reason})))
+
+
+def _readings_note(readings: int) -> str:
+    return f" ({readings} of them a reading)" if readings else ""
+
+
+def institution_view(
     data: ViewData,
     actor: str,
     incoming: list[ViewEdge],
+    from_source: dict[str, list[ViewEdge]],
     priority_of: dict[str, str],
+    slug: str,
+    title: str,
+    group: str,
+) -> View:
+    """An institution: the interventions that involve it under the priorities ``data.involvement`` says
+    (and those priorities only), and the interventions linked to it otherwise, drawn without a priority."""
+    involved = data.involvement.get(actor, {})
+    priorities = set(involved)
+    involving = sorted({e.source for e in incoming if e.relation == "involves"})
+    others = sorted({e.source for e in incoming} - set(involving))
+    label = data.nodes[actor].label_en
+    if 1 + len(involving) + len(others) + len(priorities) > DRAW_AT_MOST:
+        via: dict[str, list[ViewEdge]] = defaultdict(list)
+        for edge in incoming:
+            if edge.relation == "involves" and priority_of.get(edge.source) in involved:
+                via[priority_of[edge.source]].append(edge)
+        return actor_by_priority(data, actor, via, len(involving), slug, title, "involve", group, involved)
+    up = [
+        e
+        for i in involving
+        for e in from_source[i]
+        if e.relation == "underPriority" and e.target in priorities
+    ]
+    description = f"The interventions that involve {label}: {len(involving)}, under {_count(len(priorities), 'priority')}"
+    if others:
+        verbs = sorted(
+            {_OTHER_VERBS.get(e.relation, "are linked to") for e in incoming if e.source in others}
+        )
+        description += (
+            f"; and, drawn without their priority, those that {' or '.join(verbs)} it: {len(others)}"
+        )
+    return View(
+        slug,
+        title,
+        description + ".",
+        group,
+        sorted({actor, *involving, *others, *priorities}),
+        incoming + up,
+    )
+
+
+def actor_by_priority(
+    data: ViewData,
+    actor: str,
+    via: dict[str, list[ViewEdge]],
+    count: int,
     slug: str,
     title: str,
     verb: str,
     group: str,
+    involved: dict[str, Involvement] | None = None,
 ) -> View:
     """An actor in too many interventions to draw one by one: one line per priority, weighted by the
-    interventions behind it, for the DRAW_AT_MOST - 1 priorities with the most."""
-    via: dict[str, set[str]] = defaultdict(set)
-    for edge in incoming:
-        if edge.source in priority_of:
-            via[priority_of[edge.source]].add(edge.source)
-    ranked = sorted(via, key=lambda p: (-len(via[p]), p))
+    interventions behind it (``via``, or for an institution the ``involved`` counts), for the
+    DRAW_AT_MOST - 1 priorities with the most."""
+    weights = (
+        {p: n.interventions for p, n in involved.items()}
+        if involved is not None
+        else {p: len({e.source for e in edges}) for p, edges in via.items()}
+    )
+    ranked = sorted((p for p in weights if weights[p]), key=lambda p: (-weights[p], p))
     shown = ranked[: DRAW_AT_MOST - 1]
-    edges = [
-        ViewEdge(
-            p,
-            actor,
-            "shares",
-            note=f"{len(via[p])} intervention{'s' if len(via[p]) != 1 else ''}",
-            weight=len(via[p]),
+    edges = []
+    for p in sorted(shown):
+        behind = via.get(p, [])
+        if involved is not None:
+            basis, reason = _basis(behind, involved[p].stated)
+            readings = involved[p].readings
+        else:
+            basis, reason = _basis(behind)
+            readings = len({e.source for e in behind if e.basis == "reading"})
+        edges.append(
+            ViewEdge(
+                p,
+                actor,
+                "shares",
+                note=_count(weights[p], "intervention") + _readings_note(readings),
+                weight=weights[p],
+                basis=basis,
+                reason=reason,
+            )
         )
-        for p in sorted(shown)
-    ]
     label = data.nodes[actor].label_en
-    count = len({e.source for e in incoming})
     description = (
         f"The {count} interventions that {verb} {label} are too many to draw one by one: each line stands for "
         f"the interventions of one priority, the thicker the more"
@@ -436,11 +600,22 @@ def overlap_view(
 ) -> View:
     """Priorities and what ``shared_by`` or more of them share, each link weighted by the interventions
     behind it; with ``most``, only that many of the most shared (large corpora are aggregated, not drawn
-    node by node)."""
+    node by node). An institution is linked to the priorities ``data.involvement`` says it is involved in."""
     links: dict[tuple[str, str], list[ViewEdge]] = defaultdict(list)
     for edge in data.edges:
-        if edge.source in priority_of and not edge.relation.startswith(("underPriority", "partOf", "level")):
+        if edge.source not in priority_of or edge.relation in (
+            "underPriority",
+            "partOf",
+            "level",
+            "involves",
+        ):
+            continue
+        if data.nodes[edge.target].kind != "institution":
             links[(priority_of[edge.source], edge.target)].append(edge)
+    involving = _involving(data, priority_of)
+    for institution, per in data.involvement.items():
+        for priority in per:
+            links[(priority, institution)] = involving.get((priority, institution), [])
     priorities_of_actor: dict[str, set[str]] = defaultdict(set)
     for priority, actor in links:
         priorities_of_actor[actor].add(priority)
@@ -453,14 +628,23 @@ def overlap_view(
         if actor not in shared:
             continue
         names = sorted({data.nodes[e.source].label_en for e in via})
+        counts = data.involvement.get(actor, {}).get(priority)
+        if counts is not None:
+            weight, readings = counts.interventions, counts.readings
+            basis, reason = _basis(via, counts.stated)
+        else:
+            weight, readings = len(names), len({e.source for e in via if e.basis == "reading"})
+            basis, reason = _basis(via)
         edges.append(
             ViewEdge(
                 priority,
                 actor,
                 "shares",
-                via[0].quote,
-                f"{len(names)} intervention{'s' if len(names) != 1 else ''}: " + "; ".join(names),
-                weight=len(names),
+                via[0].quote if via else "",
+                f"{_count(weight, 'intervention')}{_readings_note(readings)}: " + "; ".join(names),
+                weight=weight,
+                basis=basis,
+                reason=reason,
             )
         )
     priorities = {p for p, _a in links}
@@ -468,9 +652,9 @@ def overlap_view(
         "overlaps",
         "Where the priorities overlap",
         f"The {len(shared)} institutions, laws and strategies, themes, target groups and interventions that two or "
-        "more priorities share (an intervention is shared when interventions of other priorities depend on it); "
-        "the more priorities share one, the larger it is drawn, and the more interventions link a priority to it, "
-        "the thicker the line.",
+        "more priorities share (an institution when interventions of each involve it; an intervention when "
+        "interventions of other priorities depend on it); the more priorities share one, the larger it is drawn, "
+        "and the more interventions link a priority to it, the thicker the line; a dashed line is a reading.",
         "overview",
         sorted(priorities | shared),
         edges,
@@ -479,14 +663,14 @@ def overlap_view(
 
 
 def dependency_view(data: ViewData) -> View:
-    """The dependency graph, directed, chains read top to bottom; stated and inferred drawn differently.
+    """The dependency graph, directed, chains read top to bottom; stated solid, readings dashed.
     Above DRAW_AT_MOST nodes, the dependencies on the most depended-on resources, as many as fit."""
-    edges = [e for e in data.edges if e.relation.startswith("dependsOn")]
+    edges = [e for e in data.edges if e.relation == "dependsOn"]
     members = sorted({e.source for e in edges} | {e.target for e in edges})
-    stated = sum(1 for e in edges if e.relation == "dependsOn-stated")
+    readings = sum(1 for e in edges if e.basis == "reading")
     description = (
         f"The {len(edges)} dependencies between interventions, institutions, laws and strategies, read top to "
-        f"bottom: {stated} stated by the text (solid), {len(edges) - stated} an analyst's reading (dashed)."
+        f"bottom: {len(edges) - readings} stated by the text (solid), {readings} an analyst's reading (dashed)."
     )
     if len(members) > DRAW_AT_MOST:
         into: dict[str, list[ViewEdge]] = defaultdict(list)
@@ -659,8 +843,11 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fin
   <aside>
     <h2>Node types</h2><ul id="kinds"></ul>
     <h2>Relations</h2><ul id="relations"></ul>
-    <p><small>Hover a node or a line for its labels in Dutch and English and, on lines, the passage of the
-    source it rests on. Untick a type or relation to hide it.</small></p>
+    <h2>Basis</h2><ul id="bases"></ul>
+    <p><small>Hover a node or a line for its labels in Dutch and English and, on lines, whether the text
+    states it and the passage of the source it rests on; click one to keep that beside the graph. Untick a
+    type, relation or basis to hide it.</small></p>
+    <div id="details" aria-live="polite"></div>
   </aside>
 </main>
 <script type="application/json" id="graph-data">{{ payload }}</script>
@@ -731,10 +918,12 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
             view.directed,
             relation=edge.relation,
             color=relation["color"],
-            dashes=_DASHES[relation["style"]],
+            dashes=READING_DASHES if edge.basis == "reading" else _DASHES[relation["style"]],
             width=1 + (min(edge.weight, 8) if view.slug == "overlaps" else 0),
             quote=edge.quote,
             note=edge.note,
+            basis=edge.basis,
+            reason=edge.reason,
             arrows="to" if view.directed else "",
         )
         net.edges.append(pyvis_edge.options)
@@ -743,6 +932,8 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
         node.pop("title", None)
     present_kinds = [k for k in KINDS if any(n["kind"] == k for n in nodes)]
     present_relations = [r for r in RELATIONS if any(e["relation"] == r for e in edges)]
+    drawn_bases = {"reading" if e["basis"] == "reading" else "stated" for e in edges if e["basis"]}
+    present_bases = [b for b in ("stated", "reading") if b in drawn_bases]
     return {
         "nodes": nodes,
         "edges": edges,
@@ -750,6 +941,8 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
         "relations": RELATIONS,
         "presentKinds": present_kinds,
         "presentRelations": present_relations,
+        "bases": BASES,
+        "presentBases": present_bases,
         "lang": "en",
         "options": {
             "physics": {"enabled": False},
@@ -794,7 +987,8 @@ INDEX = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fi
 <body>
 <h1>Views of the graph</h1>
 <p>Each view opens in your browser from these files, with no server and no connection to anywhere. Hover a
-node or a line for its labels and the passage of the source it rests on.</p>
+node or a line for its labels and the passage of the source it rests on; a dashed line is a reading, which
+the text does not state, and says why.</p>
 {% for group, title in groups %}
 <h2>{{ title }}</h2>
 {% if group == "priorities" and documents > per_document %}<p>The graph holds {{ documents }} documents: the

@@ -6,6 +6,7 @@
   var lang = data.lang || "en";
   var hiddenKinds = {};
   var hiddenRelations = {};
+  var hiddenBases = {};
 
   function el(tag, text, className) {
     var e = document.createElement(tag);
@@ -23,12 +24,26 @@
     return d;
   }
 
+  // The legend's basis of an edge: a reading, or stated (the document's structure counts as stated).
+  function legendBasis(e) {
+    return e.basis === "reading" ? "reading" : "stated";
+  }
+
+  // "stated in the text", or "reading: " and the reason.
+  function basisText(e) {
+    var basis = data.bases[e.basis];
+    if (!basis) return "";
+    return e.basis === "reading" && e.reason ? basis[lang] + ": " + e.reason : basis[lang];
+  }
+
   function edgeTip(e) {
     var d = el("div", null, "tip");
     var relation = data.relations[e.relation];
     d.appendChild(el("strong", relation.en + " · " + relation.nl));
     var from = data.byId[e.from], to = data.byId[e.to];
     d.appendChild(el("div", (from ? from.label_en : e.from) + " → " + (to ? to.label_en : e.to)));
+    var basis = basisText(e);
+    if (basis) d.appendChild(el("div", basis, "basis " + legendBasis(e)));
     if (e.note) d.appendChild(el("div", e.note, "note"));
     if (e.quote) d.appendChild(el("blockquote", e.quote));
     return d;
@@ -48,7 +63,9 @@
     return copy;
   }));
   var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hiddenKinds[n.kind]; } });
-  var edgeView = new vis.DataView(edges, { filter: function (e) { return !hiddenRelations[e.relation]; } });
+  var edgeView = new vis.DataView(edges, {
+    filter: function (e) { return !hiddenRelations[e.relation] && !(e.basis && hiddenBases[legendBasis(e)]); }
+  });
   var container = document.getElementById("graph");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
 
@@ -85,6 +102,28 @@
     var sw = el("span", null, "line " + rel.style);
     sw.style.borderColor = rel.color;
     legendRow(relationList, r, rel[lang], sw, hiddenRelations);
+  });
+  var basisList = document.getElementById("bases");
+  data.presentBases.forEach(function (b) {
+    var sw = el("span", null, "line " + data.bases[b].style);
+    sw.style.borderColor = "#555";
+    legendRow(basisList, b, data.bases[b]["legend_" + lang], sw, hiddenBases);
+  });
+
+  // Open a node or a line: its tooltip, kept beside the graph (for touch screens and for reading at ease).
+  var details = document.getElementById("details");
+  var opened = null;
+  function showDetails() {
+    details.textContent = "";
+    if (!opened) return;
+    var item = opened.edge ? edges.get(opened.edge) : nodes.get(opened.node);
+    if (item) details.appendChild(opened.edge ? edgeTip(item) : nodeTip(item));
+  }
+  network.on("click", function (params) {
+    if (params.nodes.length) opened = { node: params.nodes[0] };
+    else if (params.edges.length) opened = { edge: params.edges[0] };
+    else opened = null;
+    showDetails();
   });
 
   // Search: highlight a node and its neighbours, dim the rest.
@@ -141,6 +180,11 @@
       document.querySelectorAll("#relations li span:last-child").forEach(function (span, i) {
         span.textContent = data.relations[data.presentRelations[i]][lang];
       });
+      document.querySelectorAll("#bases li span:last-child").forEach(function (span, i) {
+        span.textContent = data.bases[data.presentBases[i]]["legend_" + lang];
+      });
+      edges.update(edges.get().map(function (e) { return { id: e.id, title: edgeTip(e) }; }));
+      showDetails();
       document.documentElement.lang = lang;
       updateStatus();
     });
@@ -149,7 +193,7 @@
   updateStatus();
   window.policykgView = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
-    highlight: highlight, clearHighlight: clearHighlight,
+    highlight: highlight, clearHighlight: clearHighlight, edgeTip: edgeTip,
     highlighted: function () { return highlighted.slice(); },
     ready: false
   };
