@@ -20,14 +20,25 @@ from policykg.analyze import (
     analyze_graph,
     approximations,
     find_entanglement,
+    render_markdown,
     render_page,
     sampled_betweenness,
 )
+from policykg.library import read_query
 from policykg.load import LoadedGraph, load_project
 from policykg.project import Project
 
 ID = "https://w3id.org/policykg/id/"
 INT = ID + "kernboodschap-digitalisering/intervention/"
+PKG = "https://w3id.org/policykg/def#"
+
+EDGE_BASES = """
+SELECT ?subject ?predicate ?object ?basis ?reason ?passage WHERE {
+  ?relation a pkg:QualifiedRelation ; rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object ;
+    pkg:basis/skos:notation ?basis ; prov:wasDerivedFrom ?passage .
+  OPTIONAL { ?relation rdfs:comment ?reason . FILTER(LANG(?reason) = "en") }
+}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +46,22 @@ def report(loaded: LoadedGraph) -> dict:
     return analyze_graph(loaded)
 
 
+@pytest.fixture(scope="module")
+def bases(loaded: LoadedGraph) -> dict[tuple[str, str, str], tuple[str, str | None, set[str]]]:
+    """Each edge's basis, reason and passages, read from its qualified relation."""
+    found: dict[tuple[str, str, str], tuple[str, str | None, set[str]]] = {}
+    for row in loaded.select(EDGE_BASES):
+        key = (row["subject"], row["predicate"], row["object"])
+        basis, reason, passages = found.get(key, (row["basis"], row.get("reason"), set()))
+        found[key] = (basis, reason, passages | {row["passage"]})
+    return found
+
+
 def test_bridges(report: dict) -> None:
     bridges = {b["iri"]: b for b in report["bridges"]}
-    # institutions 4, frameworks 1, themes 13, target groups 3 span two or more priorities (see the overlaps queries)
-    assert len(bridges) == 21
+    # institutions 3, frameworks 1, themes 12, target groups 3 span two or more priorities (checked with
+    # overlaps/institutions-per-priority and a query over the edges with their qualified relations)
+    assert len(bridges) == 19
     supervisors = bridges[ID + "institution/toezichthouders"]
     assert {p["label"] for p in supervisors["priorities"]} == {"Digital Security", "Digital Society"}
     assert supervisors["interventions"] == 5
@@ -57,10 +80,84 @@ def test_bridges(report: dict) -> None:
 
 def test_entanglement(report: dict) -> None:
     top = report["entanglement"][0]
-    assert {top["a"]["label"], top["b"]["label"]} == {"Digital Government", "Digital Security"}
-    # five themes, citizens and entrepreneurs, and the body of EU digital legislation
-    assert top["shared"] == 8 and top["dependencies"] == 0
+    assert {top["a"]["label"], top["b"]["label"]} == {"Digital Security", "Digital Society"}
+    # the Judiciary, supervisory authorities, legal protection, digital resilience, enforcement and
+    # supervision, citizens and children; no dependency between the two
+    assert top["shared"] == 7 and top["dependencies"] == 0
+    assert {r["iri"].rsplit("/", 1)[1] for r in top["shared_resources"]} == {
+        "rechtspraak",
+        "toezichthouders",
+        "rechtsbescherming",
+        "digitale-weerbaarheid",
+        "handhaving-en-toezicht",
+        "burgers",
+        "kinderen",
+    }
     assert len(report["entanglement"]) == 10
+
+
+def test_every_edge_shows_the_basis_of_its_qualified_relation(report: dict, bases: dict) -> None:
+    """Each link and dependency carries its qualified relation's basis, a reading its reason, and the
+    passage quoted is one the relation rests on."""
+    edges = [
+        (link["intervention"]["iri"], PKG + link["relation"], bridge["iri"], link)
+        for bridge in report["bridges"]
+        for link in bridge["links"]
+    ]
+    deps = report["dependencies"]
+    needs = PKG + "dependsOn"
+    edges += [
+        (s["from"]["iri"], needs, s["to"]["iri"], s) for chain in deps["longest"] for s in chain["steps"]
+    ]
+    edges += [(d["iri"], needs, item["iri"], d) for item in deps["impact"] for d in item["direct"]]
+    assert len(edges) > 100
+    for *key, edge in edges:
+        basis, reason, passages = bases[tuple(key)]
+        assert edge["basis"] == basis and edge["basis"] in ("stated", "reading"), key
+        assert edge["reason"] == (reason if basis == "reading" else None), key
+        assert edge["evidence"]["passage"] in passages and edge["evidence"]["quote"], key
+    assert {e["basis"] for *_, e in edges} == {"stated", "reading"}
+
+
+def test_the_report_counts_institutions_as_the_library_query_does(
+    report: dict, loaded: LoadedGraph, project: Project
+) -> None:
+    query = read_query(project.queries_dir / "overlaps" / "institutions-per-priority.rq")
+    expected: dict[str, set[str]] = {}
+    for row in loaded.select(query.text):
+        expected.setdefault(row["institution"], set()).add(row["priority"])
+    reported = {i["iri"]: {p["iri"] for p in i["priorities"]} for i in report["institutions"]}
+    assert reported == expected
+    assert reported[ID + "institution/ncsc"] == {
+        ID + "kernboodschap-digitalisering/priority/digitale-veiligheid"
+    }
+    ncsc = next(i for i in report["institutions"] if i["iri"] == ID + "institution/ncsc")
+    assert [(p["label"], p["interventions"], p["stated"], p["readings"]) for p in ncsc["priorities"]] == [
+        ("Digital Security", 2, 2, 0)
+    ]
+    # the bridges among institutions are the institutions the query puts under two priorities or more
+    bridged = {
+        b["iri"]: {p["iri"] for p in b["priorities"]} for b in report["bridges"] if b["kind"] == "institution"
+    }
+    assert bridged == {iri: found for iri, found in expected.items() if len(found) > 1}
+
+
+def test_markdown_and_html_show_basis_and_reason(report: dict) -> None:
+    reason = "A justice data ecosystem for legal data is read as involving this institution; the passage does not name it."
+    markdown = render_markdown(report)
+    assert (
+        f"Developing a secure and confidential Dutch legal data space (involves; reading: {reason})"
+        in markdown
+    )
+    assert "Founding a House of Cyber (addresses; stated)" in markdown
+    assert "| National Cyber Security Centre | Digital Security | 2 | 2 | 0 |" in markdown
+    assert "inferred" not in markdown
+    page = render_page(report)
+    assert (
+        f"Developing a secure and confidential Dutch legal data space (involves; <em>reading</em>: {reason})"
+        in page
+    )
+    assert "inferred" not in page
 
 
 def test_dependencies(report: dict) -> None:
@@ -90,12 +187,21 @@ def test_a_cycle_is_reported_not_hidden(scratch: Project) -> None:
     path.write_text(
         text.replace(marker, marker + "    pkg:dependsOn intervention:ai-deltaplan ;\n"), encoding="utf-8"
     )
-    from policykg.load import load_project
+    relations = scratch.graphs_dir / "kernboodschap-digitalisering" / "relations.ttl"
+    with relations.open("a", encoding="utf-8") as out:
+        out.write(
+            "\nrelation:onderwijs-arbeidsmarkt--dependsOn--ai-deltaplan a pkg:QualifiedRelation ;\n"
+            "    rdf:subject intervention:onderwijs-arbeidsmarkt ; rdf:predicate pkg:dependsOn ;\n"
+            "    rdf:object intervention:ai-deltaplan ; prov:wasDerivedFrom passage:p2-rationale-talent ;\n"
+            '    rdfs:comment "A test reason."@en, "Een testreden."@nl ; pkg:basis pkg:reading .\n'
+        )
 
     cycles = analyze_graph(load_project(scratch))["dependencies"]["cycles"]
-    assert [sorted(n["iri"].rsplit("/", 1)[1] for n in c) for c in cycles] == [
+    assert [[n["iri"].rsplit("/", 1)[1] for n in c["nodes"]] for c in cycles] == [
         ["ai-deltaplan", "onderwijs-arbeidsmarkt"]
     ]
+    steps = {(s["from"]["iri"].rsplit("/", 1)[1], s["basis"], s["reason"]) for s in cycles[0]["steps"]}
+    assert ("onderwijs-arbeidsmarkt", "reading", "A test reason.") in steps and len(steps) == 2
 
 
 def test_communities_partition_the_interventions(report: dict) -> None:
@@ -109,7 +215,12 @@ def test_cli_writes_three_formats_and_escapes_html(scratch: Project) -> None:
     result = run_cli("analyze", root=scratch.root)
     assert result.returncode == 0, result.stderr
     folder = scratch.dist_dir / "analysis"
-    assert json.loads((folder / "report.json").read_text())["summary"]["interventions"] == 53
+    written = json.loads((folder / "report.json").read_text())
+    assert written["summary"]["interventions"] == 53
+    links = [link for bridge in written["bridges"] for link in bridge["links"]]
+    assert links and all(link["basis"] in ("stated", "reading") for link in links)
+    steps = [step for chain in written["dependencies"]["longest"] for step in chain["steps"]]
+    assert steps and all(step["basis"] in ("stated", "reading") for step in steps)
     assert (folder / "report.md").read_text().startswith("# Overlaps and dependencies")
     page = (folder / "report.html").read_text()
     HTMLParser().feed(page)

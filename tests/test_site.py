@@ -245,3 +245,132 @@ def test_site_reads_which_views_show_a_resource_from_written_views(loaded, tmp_p
     assert view_index(tmp_path / "views", loaded) == expected  # defined anew
     with pytest.raises(ValueError):
         write_views(loaded, tmp_path / "again", planned=planned, document="https://w3id.org/policykg/id/x")
+
+
+RELATION_BASIS = """
+SELECT ?relation ?basis ?nl ?en ?passage WHERE {
+  VALUES (?subject ?object) { (<%s> <%s>) }
+  ?relation rdf:subject ?subject ; rdf:predicate pkg:involves ; rdf:object ?object ;
+    pkg:basis/skos:notation ?basis ; prov:wasDerivedFrom ?passage .
+  OPTIONAL { ?relation rdfs:comment ?nl . FILTER(LANG(?nl) = "nl") }
+  OPTIONAL { ?relation rdfs:comment ?en . FILTER(LANG(?en) = "en") }
+}
+"""
+ID = "https://w3id.org/policykg/id/"
+INTERVENTION = ID + "kernboodschap-digitalisering/intervention/"
+
+
+def _row(page: str, section: str, href: str) -> str:
+    """The table row of a page's section (Statements or Referred to by) that links ``href``."""
+    table = page.split(f"<h2>{section}</h2>", 1)[1].split("</table>", 1)[0]
+    rows = [row for row in table.split("<tr>") if f'href="{href}"' in row]
+    assert len(rows) == 1, (section, href, rows)
+    return rows[0]
+
+
+def _basis_of(loaded, subject: str, value: str) -> dict[str, str]:
+    rows = loaded.select(RELATION_BASIS % (subject, value))
+    assert rows and len({r["relation"] for r in rows}) == 1, (subject, value)
+    return {**rows[0], "passages": {r["passage"] for r in rows}}
+
+
+def test_relation_rows_show_basis_reason_and_passages(site: Path, loaded) -> None:
+    """A reading shows its basis in English and Dutch, its reason in both and the passage it rests on,
+    on the pages at both ends; a stated edge shows its basis and no reason."""
+    from markupsafe import escape
+
+    reading = _basis_of(loaded, INTERVENTION + "legal-data-space", ID + "institution/om")
+    assert reading["basis"] == "reading" and reading["en"] and reading["nl"]
+    stated = _basis_of(loaded, INTERVENTION + "house-of-cyber", ID + "institution/ncsc")
+    assert stated["basis"] == "stated"
+    intervention = (site / "id/kernboodschap-digitalisering/intervention/legal-data-space.html").read_text()
+    institution = (site / "id/institution/om.html").read_text()
+    for row in (
+        _row(intervention, "Statements", "../../institution/om.html"),
+        _row(
+            institution,
+            "Referred to by",
+            "../kernboodschap-digitalisering/intervention/legal-data-space.html",
+        ),
+    ):
+        assert 'def.html#reading">reading</a>' in row and '<span class="basis" lang="nl">lezing</span>' in row
+        assert f'<div class="reason" lang="en">{escape(reading["en"])}</div>' in row
+        assert f'<div class="reason" lang="nl">{escape(reading["nl"])}</div>' in row
+        for passage in reading["passages"]:
+            assert f'passage/{passage.rsplit("/", 1)[1]}.html">Passage «' in row
+        assert 'relation/legal-data-space--involves--om.html">relation</a>' in row
+    ncsc = (site / "id/institution/ncsc.html").read_text()
+    row = _row(ncsc, "Referred to by", "../kernboodschap-digitalisering/intervention/house-of-cyber.html")
+    assert 'def.html#stated">stated</a>' in row and 'lang="nl">vermeld</span>' in row
+    assert 'class="reason"' not in row and "reading" not in row
+    for passage in stated["passages"]:
+        assert f'passage/{passage.rsplit("/", 1)[1]}.html">Passage «' in row
+    # properties that carry no evidence have an empty basis
+    assert _row(intervention, "Statements", "../priority/digitale-veiligheid.html").endswith(
+        "<td></td></tr>\n"
+    )
+
+
+def test_a_qualified_relation_page_shows_its_basis_and_reason(site: Path, loaded) -> None:
+    from markupsafe import escape
+
+    reading = _basis_of(loaded, INTERVENTION + "legal-data-space", ID + "institution/om")
+    page = (site / "id/kernboodschap-digitalisering/relation/legal-data-space--involves--om.html").read_text()
+    basis = page.split("<h2>Basis</h2>", 1)[1].split("<h2>", 1)[0]
+    assert (
+        '<a href="../intervention/legal-data-space.html">' in basis
+        and '<a href="../../institution/om.html">' in basis
+    )
+    assert (
+        'Basis: <strong><span class="basis"><a href="../../../def.html#reading">reading</a></span>' in basis
+    )
+    assert f'<p class="reason" lang="en"><strong>Reason:</strong> {escape(reading["en"])}</p>' in basis
+    assert f'<p class="reason" lang="nl"><strong>Reden:</strong> {escape(reading["nl"])}</p>' in basis
+    stated = (
+        site / "id/kernboodschap-digitalisering/relation/house-of-cyber--involves--ncsc.html"
+    ).read_text()
+    assert 'Basis: <strong><span class="basis"><a href="../../../def.html#stated">stated</a></span>' in stated
+    assert "Reason:" not in stated
+
+
+def test_both_graphs_write_every_page_alike(loaded) -> None:
+    """Each resource's page, relation rows and their basis included, reads the same from the whole graph
+    in memory as from the store."""
+    from policykg.site import SiteGraph, StoreGraph, render_resource
+
+    whole, store = SiteGraph(loaded), StoreGraph(loaded.store)
+    subjects = [s for s in whole.by_subject if site_path(s) and site_path(s) != "def"]
+    assert len(subjects) > 400
+    for iri in subjects:
+        assert render_resource(whole, iri, {}, has_views=False) == render_resource(
+            store, iri, {}, has_views=False
+        ), iri
+
+
+def test_a_reason_from_the_data_is_text_and_its_links_stay_on_the_web() -> None:
+    """A reading's reason with markup is shown as text; a passage outside the web is no link."""
+    from policykg.site import StoreGraph, render_resource
+
+    pkg, rdf = "https://w3id.org/policykg/def#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    rdfs = "http://www.w3.org/2000/01/rdf-schema#"
+    a, b, r = ID + "x/intervention/a", ID + "institution/b", ID + "x/relation/a--involves--b"
+    store = ox.Store()
+    for s, p, o in [
+        (pkg + "evidencedProperties", rdfs + "member", ox.NamedNode(pkg + "involves")),
+        (a, pkg + "involves", ox.NamedNode(b)),
+        (r, rdf + "type", ox.NamedNode(pkg + "QualifiedRelation")),
+        (r, rdf + "subject", ox.NamedNode(a)),
+        (r, rdf + "predicate", ox.NamedNode(pkg + "involves")),
+        (r, rdf + "object", ox.NamedNode(b)),
+        (r, pkg + "basis", ox.NamedNode(pkg + "reading")),
+        (r, rdfs + "comment", ox.Literal("<script>alert(1)</script>", language="en")),
+        (r, "http://www.w3.org/ns/prov#wasDerivedFrom", ox.NamedNode("javascript:alert(2)")),
+    ]:
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o))
+    for page in (
+        render_resource(StoreGraph(store), a, {}, has_views=False),
+        render_resource(StoreGraph(store), b, {}, has_views=False),
+        render_resource(StoreGraph(store), r, {}, has_views=False),
+    ):
+        assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert 'href="javascript' not in page.lower()

@@ -2,9 +2,10 @@
 
 Three graphs are projected with SPARQL: the intervention–actor graph (an intervention and each institution,
 law or strategy, theme and target group it touches), the dependency graph (``pkg:dependsOn``), and the
-intervention graph (two interventions linked by what they share). Every finding names resources by label
-and carries the passages that justify its edges: the qualified relation's passage where there is one, else
-the subject's first (see docs/model.md).
+intervention graph (two interventions linked by what they share). Edges, with their basis (stated, or a
+reading with its reason) and the qualified relation's passage, come from the library's
+``provenance/edge-passages``; which institutions a priority involves from ``overlaps/institutions-per-priority``
+(see docs/model.md). Every finding names resources by label.
 
 Every step costs time and memory in proportion to the graph (about 9 s and 400 MB over the loaded store
 for a million triples), the exact computations staying exact at the size of real corpora. Two would grow
@@ -34,35 +35,25 @@ import networkx as nx
 import numpy as np
 
 from .escape import link_target, markdown_strings, visible
+from .library import bind_params, read_query
 from .load import LoadedGraph
-from .namespaces import sparql_prologue
+from .namespaces import PKG, sparql_prologue
 
-ACTOR_EDGES = """
-SELECT ?intervention ?property ?actor ?kind (COALESCE(MIN(?qualified), MIN(?own)) AS ?passage) WHERE {
-  VALUES (?property ?kind) {
-    (pkg:involves "institution") (pkg:refersTo "framework") (pkg:implements "framework")
-    (pkg:enforces "framework") (pkg:buildsOn "framework") (pkg:addresses "theme") (pkg:targets "target group")
-  }
-  ?intervention a pkg:Intervention ; ?property ?actor .
-  OPTIONAL {
-    ?relation rdf:subject ?intervention ; rdf:predicate ?property ; rdf:object ?actor ;
-      prov:wasDerivedFrom ?qualified .
-  }
-  OPTIONAL { ?intervention prov:wasDerivedFrom ?own . }
+EDGE_PASSAGES = "provenance/edge-passages"
+"""The library query that gives every edge of an intervention with its basis, reason and passage."""
+INVOLVEMENT = "overlaps/institutions-per-priority"
+"""The library query that says which institutions a priority involves."""
+ACTOR_KINDS = {
+    str(PKG.involves): "institution",
+    str(PKG.refersTo): "framework",
+    str(PKG.alignsWith): "framework",
+    str(PKG.implements): "framework",
+    str(PKG.enforces): "framework",
+    str(PKG.buildsOn): "framework",
+    str(PKG.addresses): "theme",
+    str(PKG.targets): "target group",
 }
-GROUP BY ?intervention ?property ?actor ?kind
-"""
-
-DEPENDENCIES = """
-SELECT ?from ?to ?basis (MIN(?p) AS ?passage) WHERE {
-  ?from pkg:dependsOn ?to .
-  OPTIONAL {
-    ?relation rdf:subject ?from ; rdf:predicate pkg:dependsOn ; rdf:object ?to ; prov:wasDerivedFrom ?p .
-    OPTIONAL { ?relation pkg:basis/skos:notation ?basis . }
-  }
-}
-GROUP BY ?from ?to ?basis
-"""
+"""The edges of the intervention–actor graph, and the kind of resource each reaches."""
 
 INTERVENTIONS = """
 SELECT ?intervention ?priority ?document WHERE {
@@ -101,6 +92,8 @@ class Projection:
     actor_edges: list[dict[str, str]]
     dependencies: list[dict[str, str]]
     budget: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    involvement: list[dict[str, str]] = field(default_factory=list)
+    """The rows of ``overlaps/institutions-per-priority``."""
 
 
 def _select(loaded: LoadedGraph, sparql: str) -> list[dict[str, str]]:
@@ -116,22 +109,31 @@ def _pairs(loaded: LoadedGraph, sparql: str) -> dict[str, str]:
     return {row[0].value: row[1].value for row in loaded.query(sparql_prologue() + sparql)}
 
 
-def _edge_order(r: dict[str, str]) -> tuple[Any, ...]:
-    """The order of ``sorted(r.items())`` for a row of ACTOR_EDGES (whose only optional name, passage,
-    comes before property, always there), without building the list."""
-    passage = r.get("passage")
-    return (
-        r["actor"],
-        r["intervention"],
-        r["kind"],
-        (1,) if passage is None else (0, passage),
-        r["property"],
-    )
+def _edge_order(r: dict[str, str]) -> tuple[str, ...]:
+    """The order of the actor edges: by actor, intervention, kind, passage and property."""
+    return (r["actor"], r["intervention"], r["kind"], r.get("passage", ""), r["property"])
+
+
+def library_query(loaded: LoadedGraph, name: str, document: str | None = None) -> str:
+    """A query of the library, of every document or of one."""
+    query = read_query(loaded.project.queries_dir / f"{name}.rq", name)
+    return bind_params(query, {"document": f"<{document}>"} if document else None)
+
+
+def _basis(row: dict[str, str]) -> dict[str, str]:
+    """An edge's basis, a reading's reason and the passage, from a row of ``provenance/edge-passages``."""
+    found = {"basis": row["basis"]}
+    if row.get("reason") and row["basis"] == "reading":
+        found["reason"] = row["reason"]
+    if row.get("source"):
+        found["passage"] = row["source"]
+    return found
 
 
 def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projection:
-    """Read labels, passages, interventions, actor edges, dependencies and budgets from the store; with
-    ``document``, only that document's interventions and what they touch."""
+    """Read labels, passages, interventions, actor edges, dependencies, budgets and which institutions
+    each priority involves from the store; with ``document``, only that document's interventions and
+    what they touch."""
     rows = [r for r in _select(loaded, INTERVENTIONS) if "document" in r]
     priority_of = {
         r["intervention"]: r["priority"] for r in rows if document is None or r["document"] == document
@@ -141,8 +143,32 @@ def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projecti
     for row in _select(loaded, BUDGET):
         if document is None or row["priority"] in priorities:
             budget[row["priority"]][row["period"]] = Decimal(row["amount"])
-    edges = [r for r in _select(loaded, ACTOR_EDGES) if r["intervention"] in priority_of]
-    dependencies = [r for r in _select(loaded, DEPENDENCIES) if document is None or r["from"] in priority_of]
+    involvement = [
+        r for r in loaded.select(library_query(loaded, INVOLVEMENT, document)) if r["priority"] in priorities
+    ]
+    involved = {(r["priority"], r["institution"]) for r in involvement}
+    edges, dependencies = [], []
+    for row in _select(loaded, library_query(loaded, EDGE_PASSAGES, document)):
+        intervention, predicate = row["intervention"], row["predicate"]
+        if intervention not in priority_of:
+            continue
+        if predicate == str(PKG.dependsOn):
+            dependencies.append({"from": intervention, "to": row["object"], **_basis(row)})
+            continue
+        kind = ACTOR_KINDS.get(predicate)
+        if kind is None:
+            continue
+        if kind == "institution" and (priority_of[intervention], row["object"]) not in involved:
+            continue  # an institution is involved in a priority as overlaps/institutions-per-priority says
+        edges.append(
+            {
+                "intervention": intervention,
+                "property": predicate,
+                "actor": row["object"],
+                "kind": kind,
+                **_basis(row),
+            }
+        )
     labels = _pairs(loaded, LABELS)
     document_of = {r["priority"]: r["document"] for r in rows if r["priority"] in priorities}
     document_of |= {r["intervention"]: r["document"] for r in rows if r["intervention"] in priority_of}
@@ -158,6 +184,7 @@ def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projecti
         actor_edges=sorted(edges, key=_edge_order),
         dependencies=sorted(dependencies, key=lambda r: sorted(r.items())),
         budget=dict(budget),
+        involvement=involvement,
     )
 
 
@@ -170,6 +197,15 @@ def _evidence(p: Projection, passage: str | None) -> dict[str, str] | None:
     if not passage:
         return None
     return {"passage": passage, "quote": p.passages.get(passage, "")}
+
+
+def _edge(p: Projection, edge: dict[str, Any]) -> dict[str, Any]:
+    """An edge's basis (stated or reading), the reason of a reading, and the passage it rests on."""
+    return {
+        "basis": edge.get("basis"),
+        "reason": edge.get("reason"),
+        "evidence": _evidence(p, edge.get("passage")),
+    }
 
 
 SAMPLE_ABOVE = 2000
@@ -293,7 +329,7 @@ def find_bridges(p: Projection) -> list[dict[str, Any]]:
                     "intervention": _ref(p, e["intervention"]),
                     "priority": _ref(p, p.priority_of.get(e["intervention"], "")),
                     "relation": e["property"].rsplit("#", 1)[-1],
-                    "evidence": _evidence(p, e.get("passage")),
+                    **_edge(p, e),
                 }
                 for e in edges
             ),
@@ -311,6 +347,26 @@ def find_bridges(p: Projection) -> list[dict[str, Any]]:
         )
     bridges.sort(key=lambda b: (-len(b["priorities"]), -b["betweenness"], b["label"]))
     return bridges
+
+
+def find_institutions(p: Projection) -> list[dict[str, Any]]:
+    """Each institution and the priorities it is involved in, as ``overlaps/institutions-per-priority``
+    says: per priority, how many of its interventions involve it, how many of those the text states and
+    how many are readings."""
+    by_institution: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in p.involvement:
+        by_institution[row["institution"]].append(
+            {
+                **_ref(p, row["priority"]),
+                **{k: int(row[k]) for k in ("interventions", "stated", "readings")},
+            }
+        )
+    institutions = [
+        {**_ref(p, iri), "priorities": sorted(rows, key=lambda r: (r["label"], r["iri"]))}
+        for iri, rows in by_institution.items()
+    ]
+    institutions.sort(key=lambda x: (-len(x["priorities"]), x["label"], x["iri"]))
+    return institutions
 
 
 def _pair(p: Projection, a: str, b: str, shared: set[str], union: int, dependencies: int) -> dict[str, Any]:
@@ -418,7 +474,7 @@ def dependency_graph(p: Projection) -> nx.DiGraph:
     """The directed graph of ``pkg:dependsOn``: an edge from what needs to what is needed."""
     graph = nx.DiGraph()
     for dep in p.dependencies:
-        graph.add_edge(dep["from"], dep["to"], basis=dep.get("basis", ""), passage=dep.get("passage"))
+        graph.add_edge(dep["from"], dep["to"], **{k: dep.get(k) for k in ("basis", "reason", "passage")})
     return graph
 
 
@@ -426,27 +482,20 @@ def _chain(p: Projection, graph: nx.DiGraph, nodes: list[str]) -> dict[str, Any]
     steps = []
     for a, b in zip(nodes, nodes[1:], strict=False):
         if graph.has_edge(a, b):
-            data = graph.edges[a, b]
-            steps.append(
-                {
-                    "from": _ref(p, a),
-                    "to": _ref(p, b),
-                    "basis": data["basis"],
-                    "evidence": _evidence(p, data["passage"]),
-                }
-            )
+            steps.append({"from": _ref(p, a), "to": _ref(p, b), **_edge(p, graph.edges[a, b])})
     return {"length": len(nodes) - 1, "nodes": [_ref(p, n) for n in nodes], "steps": steps}
 
 
 def find_chains(p: Projection, graph: nx.DiGraph, top: int = 5) -> dict[str, Any]:
-    """Cycles (all of them, reported, never hidden) and the longest dependency chains.
+    """Cycles (all of them, reported, never hidden, each from its first IRI, with its steps) and the
+    longest dependency chains.
 
     Chains are found on the graph's condensation (each cycle one node), so a cycle cannot make the search
     run away; only chains that start where nothing depends on them are listed, longest first.
     """
     if graph.number_of_nodes() == 0:
         return {"cycles": [], "longest": []}
-    cycles = sorted(sorted(c) for c in nx.simple_cycles(graph))
+    cycles = sorted(c[c.index(min(c)) :] + c[: c.index(min(c))] for c in nx.simple_cycles(graph))
     condensed = nx.condensation(graph)
     best: dict[int, list[int]] = {}
     for node in reversed(list(nx.topological_sort(condensed))):
@@ -460,7 +509,11 @@ def find_chains(p: Projection, graph: nx.DiGraph, top: int = 5) -> dict[str, Any
         key=lambda n: (-len(best[n]), representative(n)),
     )
     chains = [_chain(p, graph, [representative(c) for c in best[s]]) for s in starts[:top]]
-    return {"cycles": [[_ref(p, n) for n in c] for c in cycles], "longest": chains}
+    found = []
+    for c in cycles:
+        steps = _chain(p, graph, [*c, c[0]])["steps"]
+        found.append({"length": len(c), "nodes": [_ref(p, n) for n in c], "steps": steps})
+    return {"cycles": found, "longest": chains}
 
 
 def find_impact(p: Projection, graph: nx.DiGraph) -> list[dict[str, Any]]:
@@ -486,14 +539,7 @@ def find_impact(p: Projection, graph: nx.DiGraph) -> list[dict[str, Any]]:
             {
                 **_ref(p, node),
                 "dependents": sorted((_ref(p, d) for d in dependents), key=lambda r: (r["label"], r["iri"])),
-                "direct": [
-                    {
-                        **_ref(p, d),
-                        "basis": graph.edges[d, node]["basis"],
-                        "evidence": _evidence(p, graph.edges[d, node]["passage"]),
-                    }
-                    for d in direct
-                ],
+                "direct": [{**_ref(p, d), **_edge(p, graph.edges[d, node])} for d in direct],
                 "priorities": [_ref(p, x) for x in priorities],
                 "budget": budget,
             }
@@ -612,10 +658,13 @@ def analyze_graph(loaded: LoadedGraph, document: str | None = None) -> dict[str,
             "interventions": len(p.priority_of),
             "priorities": len(set(p.priority_of.values())),
             "actor_edges": len(p.actor_edges),
+            "actor_edge_readings": sum(e.get("basis") == "reading" for e in p.actor_edges),
             "dependencies": graph.number_of_edges(),
+            "dependency_readings": sum(d.get("basis") == "reading" for d in p.dependencies),
             "approximations": approximations(p),
         },
         "bridges": find_bridges(p),
+        "institutions": find_institutions(p),
         "entanglement": find_entanglement(p),
         "dependencies": {**find_chains(p, graph), "impact": find_impact(p, graph)},
         "communities": find_communities(p),
@@ -640,6 +689,16 @@ def _quote(evidence: dict[str, str] | None, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _basis_words(edge: dict[str, Any]) -> str:
+    """An edge's basis in words: "stated", or "reading: " and its reason."""
+    basis = edge.get("basis") or "no basis given"
+    return f"{basis}: {edge['reason']}" if edge.get("reason") else basis
+
+
+def _readings(n: int) -> str:
+    return f" ({_count(n, 'reading', 'readings')})" if n else ""
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """The report for people, in Markdown; every text from the graph is escaped, so none is read as
     markup or HTML."""
@@ -649,7 +708,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         "# Overlaps and dependencies",
         "",
         f"{s['interventions']} interventions under {s['priorities']} priorities, {s['actor_edges']} links to "
-        f"institutions, laws and strategies, themes and target groups, {s['dependencies']} dependencies.",
+        f"institutions, laws and strategies, themes and target groups{_readings(s.get('actor_edge_readings', 0))}, "
+        f"{s['dependencies']} dependencies{_readings(s.get('dependency_readings', 0))}. Each link is stated by the "
+        "text or is a reading, with its reason.",
         "",
         *(f"- {note}" for note in s.get("approximations", [])),
         *([""] if s.get("approximations") else []),
@@ -662,12 +723,25 @@ def render_markdown(report: dict[str, Any]) -> str:
         out.append(
             f"| {b['label']} | {b['kind']} | {len(b['priorities'])} | {b['interventions']} | {b['betweenness']:.3f} |"
         )
-    out += ["", "Each link, with the passage that justifies it:", ""]
+    out += ["", "Each link, with its basis and the passage it rests on:", ""]
     for b in report["bridges"]:
         out.append(f"- **{b['label']}** ({', '.join(x['label'] for x in b['priorities'])})")
         for link in b["links"]:
             out.append(
-                f"  - {link['priority']['label']}: {link['intervention']['label']} ({link['relation']}) — “{_quote(link['evidence'])}”"
+                f"  - {link['priority']['label']}: {link['intervention']['label']} ({link['relation']}; "
+                f"{_basis_words(link)}) — “{_quote(link['evidence'])}”"
+            )
+    out += [
+        "",
+        "## Which institutions each priority involves",
+        "",
+        "| institution | priority | interventions | stated | readings |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for institution in report.get("institutions", []):
+        for x in institution["priorities"]:
+            out.append(
+                f"| {institution['label']} | {x['label']} | {x['interventions']} | {x['stated']} | {x['readings']} |"
             )
     out += [
         "",
@@ -682,15 +756,20 @@ def render_markdown(report: dict[str, Any]) -> str:
         )
     deps = report["dependencies"]
     out += ["", "## Dependencies", "", "### Cycles", ""]
-    out += [f"- {' → '.join(n['label'] for n in c)} → {c[0]['label']}" for c in deps["cycles"]] or [
-        "No cycles: the dependency graph is acyclic."
-    ]
+    for c in deps["cycles"]:
+        out.append(f"- {' → '.join(n['label'] for n in c['nodes'])} → {c['nodes'][0]['label']}")
+        for step in c["steps"]:
+            out.append(
+                f"  - {step['from']['label']} needs {step['to']['label']} ({_basis_words(step)}): “{_quote(step['evidence'])}”"
+            )
+    if not deps["cycles"]:
+        out.append("No cycles: the dependency graph is acyclic.")
     out += ["", "### Longest chains", ""]
     for chain in deps["longest"]:
         out.append(f"- {' → '.join(n['label'] for n in chain['nodes'])} ({_steps(chain['length'])})")
         for step in chain["steps"]:
             out.append(
-                f"  - {step['from']['label']} needs {step['to']['label']} ({step['basis']}): “{_quote(step['evidence'])}”"
+                f"  - {step['from']['label']} needs {step['to']['label']} ({_basis_words(step)}): “{_quote(step['evidence'])}”"
             )
     out += [
         "",
@@ -706,7 +785,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     for item in deps["impact"]:
         out.append(f"- **{item['label']}**: {', '.join(d['label'] for d in item['dependents'])}")
         for d in item["direct"]:
-            out.append(f"  - {d['label']} ({d['basis']}): “{_quote(d['evidence'])}”")
+            out.append(f"  - {d['label']} ({_basis_words(d)}): “{_quote(d['evidence'])}”")
     out += ["", "## Interventions that belong together", ""]
     for c in report["communities"]:
         out.append(
@@ -792,6 +871,18 @@ def _href(iri: str) -> str:
     return _e(target) if target else "#"
 
 
+def _html_basis(edge: dict[str, Any]) -> str:
+    """An edge's basis as HTML: "stated", or "reading" and its reason."""
+    basis = f"<em>{_e(edge.get('basis') or 'no basis given')}</em>"
+    return f"{basis}: {_e(edge['reason'])}" if edge.get("reason") else basis
+
+
+def _html_quote(evidence: dict[str, str] | None) -> str:
+    if not evidence:
+        return ""
+    return f' — <a href="{_href(evidence["passage"])}"><q>{_e(_quote(evidence))}</q></a>'
+
+
 def render_page(report: dict[str, Any]) -> str:
     """The report as one self-contained HTML page: styles inline, no script, no request, all text escaped."""
     s = report["summary"]
@@ -806,7 +897,9 @@ def render_page(report: dict[str, Any]) -> str:
         "</head><body>",
         "<h1>Overlaps and dependencies</h1>",
         f"<p>{s['interventions']} interventions under {s['priorities']} priorities, {s['actor_edges']} links to institutions, "
-        f"laws and strategies, themes and target groups, {s['dependencies']} dependencies.</p>",
+        f"laws and strategies, themes and target groups{_readings(s.get('actor_edge_readings', 0))}, "
+        f"{s['dependencies']} dependencies{_readings(s.get('dependency_readings', 0))}. Each link is stated by the "
+        "text or is a reading, with its reason.</p>",
         *(
             ["<ul>" + "".join(f"<li>{_e(note)}</li>" for note in s["approximations"]) + "</ul>"]
             if s.get("approximations")
@@ -824,12 +917,22 @@ def render_page(report: dict[str, Any]) -> str:
     for b in report["bridges"]:
         parts.append(f"<details><summary>{_e(b['label'])}: {len(b['links'])} links</summary><ul>")
         for link in b["links"]:
-            ev = link["evidence"]
-            quote = f' — <a href="{_href(ev["passage"])}"><q>{_e(_quote(ev))}</q></a>' if ev else ""
             parts.append(
-                f"<li>{_e(link['priority']['label'])}: {_e(link['intervention']['label'])} ({_e(link['relation'])}){quote}</li>"
+                f"<li>{_e(link['priority']['label'])}: {_e(link['intervention']['label'])} ({_e(link['relation'])}; "
+                f"{_html_basis(link)}){_html_quote(link['evidence'])}</li>"
             )
         parts.append("</ul></details>")
+    parts += [
+        "<h2>Which institutions each priority involves</h2>",
+        "<table><tr><th>institution</th><th>priority</th><th>interventions</th><th>stated</th><th>readings</th></tr>",
+    ]
+    for institution in report.get("institutions", []):
+        for x in institution["priorities"]:
+            parts.append(
+                f'<tr><td><a href="{_href(institution["iri"])}">{_e(institution["label"])}</a></td><td>{_e(x["label"])}</td>'
+                f"<td class=n>{x['interventions']}</td><td class=n>{x['stated']}</td><td class=n>{x['readings']}</td></tr>"
+            )
+    parts.append("</table>")
     parts += [
         "<h2>Which priorities are most entangled</h2>",
         "<table><tr><th>priority</th><th>priority</th><th>shared</th><th>Jaccard</th><th>dependencies</th></tr>",
@@ -843,11 +946,17 @@ def render_page(report: dict[str, Any]) -> str:
     deps = report["dependencies"]
     parts.append("<h2>Dependencies</h2><h3>Cycles</h3>")
     if deps["cycles"]:
-        parts.append(
-            "<ul>"
-            + "".join(f"<li>{_e(' → '.join(n['label'] for n in c))}</li>" for c in deps["cycles"])
-            + "</ul>"
-        )
+        parts.append("<ul>")
+        for c in deps["cycles"]:
+            labels = [n["label"] for n in c["nodes"]]
+            parts.append(f"<li>{_e(' → '.join([*labels, labels[0]]))}<ul>")
+            for step in c["steps"]:
+                parts.append(
+                    f"<li>{_e(step['from']['label'])} needs {_e(step['to']['label'])} ({_html_basis(step)})"
+                    f"{_html_quote(step['evidence'])}</li>"
+                )
+            parts.append("</ul></li>")
+        parts.append("</ul>")
     else:
         parts.append("<p>No cycles: the dependency graph is acyclic.</p>")
     parts.append("<h3>Longest chains</h3><ul>")
@@ -856,10 +965,9 @@ def render_page(report: dict[str, Any]) -> str:
             f"<li>{_e(' → '.join(n['label'] for n in chain['nodes']))} ({chain['length']} steps)<ul>"
         )
         for step in chain["steps"]:
-            ev = step["evidence"]
-            quote = f' — <a href="{_href(ev["passage"])}"><q>{_e(_quote(ev))}</q></a>' if ev else ""
             parts.append(
-                f"<li>{_e(step['from']['label'])} needs {_e(step['to']['label'])} ({_e(step['basis'])}){quote}</li>"
+                f"<li>{_e(step['from']['label'])} needs {_e(step['to']['label'])} ({_html_basis(step)})"
+                f"{_html_quote(step['evidence'])}</li>"
             )
         parts.append("</ul></li>")
     parts.append("</ul><h3>If it stalls: what depends on it</h3>")
@@ -873,7 +981,15 @@ def render_page(report: dict[str, Any]) -> str:
             f'<tr><td><a href="{_href(item["iri"])}">{_e(item["label"])}</a><br><small>{_e(dependents)}</small></td>'
             f"<td class=n>{len(item['dependents'])}</td><td class=n>{len(item['priorities'])}</td><td>{_e(budget)}</td></tr>"
         )
-    parts.append("</table><h2>Interventions that belong together</h2>")
+    parts.append("</table>")
+    for item in deps["impact"]:
+        parts.append(f"<details><summary>{_e(item['label'])}: what needs it directly</summary><ul>")
+        parts += [
+            f"<li>{_e(d['label'])} ({_html_basis(d)}){_html_quote(d['evidence'])}</li>"
+            for d in item["direct"]
+        ]
+        parts.append("</ul></details>")
+    parts.append("<h2>Interventions that belong together</h2>")
     for c in report["communities"]:
         parts.append(
             f"<h3>{_e(c['name'])}</h3><p>Across {_count(len(c['priorities']), 'priority', 'priorities')}: {_e(', '.join(x['label'] for x in c['priorities']))}</p><ul>"

@@ -44,6 +44,14 @@ LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 SOURCE_TEXT = "https://w3id.org/policykg/def#sourceText"
+BASIS = "https://w3id.org/policykg/def#basis"
+EVIDENCED = "https://w3id.org/policykg/def#evidencedProperties"
+QUALIFIED_RELATION = "https://w3id.org/policykg/def#QualifiedRelation"
+READING = "https://w3id.org/policykg/def#reading"
+MEMBER = "http://www.w3.org/2000/01/rdf-schema#member"
+RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
+RDF_PREDICATE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"
+RDF_OBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object"
 SYNTAXES = {
     "ttl": ox.RdfFormat.TURTLE,
     "jsonld": ox.RdfFormat.JSON_LD,
@@ -127,6 +135,28 @@ class Term:
 
 
 @dataclass
+class Evidence:
+    """What an edge rests on, from its qualified relation: the basis (stated or reading) in English and
+    Dutch, a reading's reason (its comments), and the passages."""
+
+    relation: Term
+    basis: Term
+    basis_nl: str
+    reasons: list[tuple[str, str]] = field(default_factory=list)
+    passages: list[Term] = field(default_factory=list)
+
+
+@dataclass
+class Edge:
+    """What a qualified relation's own page shows above its statements: the edge and its evidence."""
+
+    subject: Term
+    predicate: Term
+    object: Term
+    evidence: Evidence
+
+
+@dataclass
 class Page:
     """What one resource's page shows."""
 
@@ -136,11 +166,12 @@ class Page:
     label_nl: str
     types: list[Term] = field(default_factory=list)
     comments: list[tuple[str, str]] = field(default_factory=list)
-    outgoing: list[tuple[Term, Term]] = field(default_factory=list)
-    incoming: list[tuple[Term, Term]] = field(default_factory=list)
+    outgoing: list[tuple[Term, Term, Evidence | None]] = field(default_factory=list)
+    incoming: list[tuple[Term, Term, Evidence | None]] = field(default_factory=list)
     more_incoming: int = 0
     passages: list[dict[str, Any]] = field(default_factory=list)
     views: list[tuple[str, str]] = field(default_factory=list)
+    edge: Edge | None = None
 
 
 class Described(ABC):
@@ -166,6 +197,32 @@ class Described(ABC):
     def subjects_with(self, predicate: str, value: str) -> list[str]:
         """The IRIs that have ``value`` (an IRI) for ``predicate``, sorted."""
         ...
+
+    @abstractmethod
+    def relations_from(self, subject: str) -> list[str]:
+        """The qualified relations (IRIs) whose ``rdf:subject`` is ``subject``, sorted."""
+        ...
+
+    _evidenced: frozenset[str] | None = None
+
+    def evidenced(self) -> frozenset[str]:
+        """The properties whose edges have a qualified relation (``pkg:evidencedProperties``)."""
+        if self._evidenced is None:
+            self._evidenced = frozenset(
+                t.object.value
+                for t in self.outgoing(EVIDENCED)
+                if t.predicate.value == MEMBER and isinstance(t.object, ox.NamedNode)
+            )
+        return self._evidenced
+
+    def relation(self, subject: str, predicate: str, value: str) -> str | None:
+        """The qualified relation of the edge ``subject predicate value``, if it has one (the first by
+        IRI, should there be more)."""
+        for relation in self.relations_from(subject):
+            about = {(t.predicate.value, t.object.value) for t in self.outgoing(relation)}
+            if (RDF_PREDICATE, predicate) in about and (RDF_OBJECT, value) in about:
+                return relation
+        return None
 
     def bounded(self, iri: str) -> list[ox.Triple]:
         """The resource's triples and, recursively, those of the blank nodes they point at, with the
@@ -248,6 +305,16 @@ class SiteGraph(Described):
             q.subject.value: q.object.value
             for q in loaded.store.quads_for_pattern(None, None, None, SOURCES_GRAPH)
         }
+        self.relations: dict[str, list[str]] = defaultdict(list)
+        for t in self.triples:
+            if (
+                t.predicate.value == RDF_SUBJECT
+                and isinstance(t.subject, ox.NamedNode)
+                and isinstance(t.object, ox.NamedNode)
+            ):
+                self.relations[t.object.value].append(t.subject.value)
+        for subject, found in self.relations.items():
+            self.relations[subject] = sorted(set(found))
 
     def label(self, iri: str, lang: str = "en") -> str:
         labels = self.labels.get(iri, {})
@@ -277,6 +344,9 @@ class SiteGraph(Described):
                 if t.predicate.value == predicate and isinstance(t.subject, ox.NamedNode)
             }
         )
+
+    def relations_from(self, subject: str) -> list[str]:
+        return self.relations.get(subject, [])
 
     def text_of(self, document: str) -> str:
         """A document's full text, read from sources/."""
@@ -337,6 +407,17 @@ class StoreGraph(Described):
                 q.subject.value
                 for q in self.store.quads_for_pattern(
                     None, ox.NamedNode(predicate), ox.NamedNode(value), None
+                )
+                if isinstance(q.subject, ox.NamedNode)
+            }
+        )
+
+    def relations_from(self, subject: str) -> list[str]:
+        return sorted(
+            {
+                q.subject.value
+                for q in self.store.quads_for_pattern(
+                    None, ox.NamedNode(RDF_SUBJECT), ox.NamedNode(subject), None
                 )
                 if isinstance(q.subject, ox.NamedNode)
             }
@@ -432,16 +513,68 @@ def _passage(graph: Described, passage: str, page: str) -> dict[str, Any]:
         ((q.get("exact", ""), q.get("prefix", ""), q.get("suffix", "")) for q in quotes.values()),
         default=("", "", ""),
     )
-    text = graph.text_of(source)
+    text = graph.text_of(source) if source else ""  # a passage may name no source
     index = text.find(prefix + exact + suffix)
     line = text.count("\n", 0, index + len(prefix)) + 1 if index >= 0 else None
     target = site_path(passage)
     return {
         "exact": exact,
         "line": line,
-        "document": graph.label(source),
+        "document": graph.label(source) if source else "",
         "href": relative(page, target + ".html") if target else None,
     }
+
+
+def _evidence(graph: Described, relation: str, page: str) -> Evidence | None:
+    """What a qualified relation says of its edge's evidence; None without a basis."""
+    basis = None
+    reasons: list[tuple[str, str]] = []
+    passages: list[Term] = []
+    for t in graph.outgoing(relation):
+        p = t.predicate.value
+        if p == BASIS and isinstance(t.object, ox.NamedNode):
+            basis = min(basis or t.object.value, t.object.value)
+        elif p == COMMENT and isinstance(t.object, ox.Literal):
+            reasons.append((t.object.language or "", t.object.value))
+        elif p == DERIVED and isinstance(t.object, ox.NamedNode):
+            passages.append(_term(graph, t.object, page))
+    if basis is None:
+        return None
+    return Evidence(
+        relation=_term(graph, ox.NamedNode(relation), page),
+        basis=_term(graph, ox.NamedNode(basis), page),
+        basis_nl=graph.label(basis, "nl"),
+        reasons=sorted(reasons) if basis == READING else [],
+        passages=sorted(passages, key=lambda x: (x.text, x.href or "")),
+    )
+
+
+def _edge_evidence(graph: Described, subject: str, predicate: str, value: Any, page: str) -> Evidence | None:
+    """The evidence of an edge between resources, from its qualified relation."""
+    if predicate not in graph.evidenced() or not isinstance(value, ox.NamedNode):
+        return None
+    relation = graph.relation(subject, predicate, value.value)
+    return _evidence(graph, relation, page) if relation else None
+
+
+def _own_edge(graph: Described, iri: str, page: str) -> Edge | None:
+    """The edge a qualified relation qualifies, with its evidence; None for any other resource."""
+    about = graph.outgoing(iri)
+    if not any(t.predicate.value == RDF_TYPE and t.object.value == QUALIFIED_RELATION for t in about):
+        return None
+    ends = {}
+    for t in sorted(about, key=str):
+        if t.predicate.value in (RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT):
+            ends.setdefault(t.predicate.value, t.object)
+    evidence = _evidence(graph, iri, page)
+    if len(ends) < 3 or evidence is None:
+        return None
+    return Edge(
+        _term(graph, ends[RDF_SUBJECT], page),
+        _term(graph, ends[RDF_PREDICATE], page),
+        _term(graph, ends[RDF_OBJECT], page),
+        evidence,
+    )
 
 
 def build_page(graph: SiteGraph | StoreGraph, iri: str, views: dict[str, list[tuple[str, str]]]) -> Page:
@@ -449,16 +582,26 @@ def build_page(graph: SiteGraph | StoreGraph, iri: str, views: dict[str, list[tu
     path = site_path(iri) or ""
     page_file = path + ".html"
     page = Page(iri, path, graph.label(iri, "en"), graph.label(iri, "nl"))
+    page.edge = _own_edge(graph, iri, page_file)
     for t in graph.outgoing(iri):
         p = t.predicate.value
         if p == RDF_TYPE:
             page.types.append(_term(graph, t.object, page_file))
         elif p == COMMENT and isinstance(t.object, ox.Literal):
-            page.comments.append((t.object.language or "", t.object.value))
+            if (
+                page.edge is None or not page.edge.evidence.reasons
+            ):  # a reading's reason is shown with its basis
+                page.comments.append((t.object.language or "", t.object.value))
         elif p == SOURCE_TEXT:
             continue
         else:
-            page.outgoing.append((_term(graph, t.predicate, page_file), _term(graph, t.object, page_file)))
+            page.outgoing.append(
+                (
+                    _term(graph, t.predicate, page_file),
+                    _term(graph, t.object, page_file),
+                    _edge_evidence(graph, iri, p, t.object, page_file),
+                )
+            )
             if p == DERIVED and isinstance(t.object, ox.NamedNode):
                 page.passages.append(_passage(graph, t.object.value, page_file))
     # ordered by property and resource, by the text their links show; only the first SHOW_AT_MOST
@@ -472,7 +615,11 @@ def build_page(graph: SiteGraph | StoreGraph, iri: str, views: dict[str, list[tu
         key=lambda x: (x[0], x[1]),
     )
     page.incoming = [
-        (_term(graph, t.subject, page_file), _term(graph, t.predicate, page_file))
+        (
+            _term(graph, t.subject, page_file),
+            _term(graph, t.predicate, page_file),
+            _edge_evidence(graph, t.subject.value, t.predicate.value, t.object, page_file),
+        )
         for _, _, t in incoming[:SHOW_AT_MOST]
     ]
     page.more_incoming = max(0, len(incoming) - SHOW_AT_MOST)
@@ -492,12 +639,25 @@ RESOURCE = _ENV.from_string(
 <link rel="alternate" type="{{ media }}" href="{{ name }}.{{ ext }}">
 {% endfor %}
 {% endblock %}
-{% block body %}<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}def.html">ontology</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}downloads/index.html">downloads</a>{% if has_views %} · <a href="{{ root }}views/index.html">views</a>{% endif %}</nav>
+{% block body %}
+{% macro link(t) %}{% if t.href %}<a href="{{ t.href }}">{{ t.text }}</a>{% elif t.external %}<a href="{{ t.external }}" rel="external">{{ t.text }}</a>{% else %}{{ t.text }}{% endif %}{% endmacro %}
+{% macro basis(e) %}<span class="basis">{{ link(e.basis) }}</span>{% if e.basis_nl != e.basis.text %} · <span class="basis" lang="nl">{{ e.basis_nl }}</span>{% endif %}{% endmacro %}
+{% macro evidence(e) %}{% if e %}{{ basis(e) }}{% if e.relation.href %} <small>(<a href="{{ e.relation.href }}">relation</a>)</small>{% endif %}
+{% for lang, text in e.reasons %}<div class="reason" lang="{{ lang }}">{{ text }}</div>{% endfor %}
+{% if e.passages %}<div class="from">{% for p in e.passages %}{{ link(p) }}{% if not loop.last %}, {% endif %}{% endfor %}</div>{% endif %}{% endif %}{% endmacro %}
+<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}def.html">ontology</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}downloads/index.html">downloads</a>{% if has_views %} · <a href="{{ root }}views/index.html">views</a>{% endif %}</nav>
 <h1>{{ page.label_en }}</h1>
 {% if page.label_nl != page.label_en %}<p class="nl" lang="nl">{{ page.label_nl }}</p>{% endif %}
 <p class="iri"><code>{{ page.iri }}</code></p>
 <p>{% for t in page.types %}{% if t.href %}<a class="type" href="{{ t.href }}">{{ t.text }}</a>{% else %}<span class="type">{{ t.text }}</span>{% endif %} {% endfor %}</p>
 {% for lang, text in page.comments %}<p lang="{{ lang }}" class="comment">{{ text }}</p>{% endfor %}
+{% if page.edge %}{% set e = page.edge.evidence %}
+<h2>Basis</h2>
+<p class="edge">{{ link(page.edge.subject) }} — {{ link(page.edge.predicate) }} — {{ link(page.edge.object) }}</p>
+<p>Basis: <strong>{{ basis(e) }}</strong></p>
+{% for lang, text in e.reasons %}<p class="reason" lang="{{ lang }}"><strong>{{ "Reden" if lang == "nl" else "Reason" }}:</strong> {{ text }}</p>{% endfor %}
+{% if e.passages %}<p>It rests on {% for p in e.passages %}{{ link(p) }}{% if not loop.last %}, {% endif %}{% endfor %}.</p>{% endif %}
+{% endif %}
 {% if page.passages %}
 <h2>In the source</h2>
 {% for p in page.passages %}
@@ -506,17 +666,17 @@ RESOURCE = _ENV.from_string(
 {% endif %}
 <h2>Statements</h2>
 <table>
-<tr><th>property</th><th>value</th></tr>
-{% for p, o in page.outgoing %}
-<tr><td>{% if p.href %}<a href="{{ p.href }}" title="{{ p.note }}">{{ p.text }}</a>{% else %}{{ p.text }}{% endif %}</td><td>{% if o.href %}<a href="{{ o.href }}">{{ o.text }}</a>{% elif o.external %}<a href="{{ o.external }}" rel="external">{{ o.text }}</a>{% else %}{{ o.text }}{% endif %}{% if o.note %} <small>{{ o.note }}</small>{% endif %}</td></tr>
+<tr><th>property</th><th>value</th><th>basis</th></tr>
+{% for p, o, e in page.outgoing %}
+<tr><td>{% if p.href %}<a href="{{ p.href }}" title="{{ p.note }}">{{ p.text }}</a>{% else %}{{ p.text }}{% endif %}</td><td>{% if o.href %}<a href="{{ o.href }}">{{ o.text }}</a>{% elif o.external %}<a href="{{ o.external }}" rel="external">{{ o.text }}</a>{% else %}{{ o.text }}{% endif %}{% if o.note %} <small>{{ o.note }}</small>{% endif %}</td><td>{{ evidence(e) }}</td></tr>
 {% endfor %}
 </table>
 {% if page.incoming %}
 <h2>Referred to by</h2>
 <table>
-<tr><th>resource</th><th>property</th></tr>
-{% for s, p in page.incoming %}
-<tr><td>{% if s.href %}<a href="{{ s.href }}">{{ s.text }}</a>{% else %}{{ s.text }}{% endif %}</td><td>{% if p.href %}<a href="{{ p.href }}">{{ p.text }}</a>{% else %}{{ p.text }}{% endif %}</td></tr>
+<tr><th>resource</th><th>property</th><th>basis</th></tr>
+{% for s, p, e in page.incoming %}
+<tr><td>{% if s.href %}<a href="{{ s.href }}">{{ s.text }}</a>{% else %}{{ s.text }}{% endif %}</td><td>{% if p.href %}<a href="{{ p.href }}">{{ p.text }}</a>{% else %}{{ p.text }}{% endif %}</td><td>{{ evidence(e) }}</td></tr>
 {% endfor %}
 </table>
 {% if page.more_incoming %}<p>And {{ page.more_incoming }} more; ask for them all with the query
@@ -539,6 +699,7 @@ a{color:#0b5cad}nav{margin-bottom:1rem}h1{margin-bottom:.2rem}.nl{margin-top:0;c
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #e4e4e4;padding:.25rem .5rem;text-align:left;vertical-align:top}
 blockquote{margin:.6rem 0;padding:.3rem .8rem;border-left:4px solid #bbb;background:#fafafa}blockquote footer{font-size:.85rem;color:#555}
 pre{background:#f6f6f6;padding:.6rem;overflow:auto}small{color:#666}.comment{color:#333}
+.basis{font-weight:600}.reason{color:#444;font-size:.9rem}.from{font-size:.85rem;color:#555}
 """
 
 
