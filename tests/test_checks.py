@@ -111,7 +111,12 @@ int:partner-coalities pkg:targets inst:eu .
 rel:inside a pkg:QualifiedRelation ; rdf:subject int:partner-coalities ; rdf:predicate pkg:targets ;
     rdf:object inst:eu ; prov:wasDerivedFrom pas:a-partner-coalitions ; pkg:basis pkg:stated .
 """,
-        {(REL + "inside", f"is marked pkg:stated, but none of its passages names its object <{INST}eu> ('European Union'): cite a passage that does, or mark it pkg:reading with a reason in nl and en")},
+        {
+            (
+                REL + "inside",
+                f"is marked pkg:stated, but none of its passages names its object <{INST}eu> ('European Union'): cite a passage that does, or mark it pkg:reading with a reason in nl and en",
+            )
+        },
     ),
     "named-by-alternative-label": (
         # 'NSCS' (as the source spells it) is an alternative label of the NCSC: the quote names it, no problem.
