@@ -137,3 +137,20 @@ def test_a_planted_clash_is_found(project: Project) -> None:
     )  # domain: PolicyFramework
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
     assert (str(intervention), str(PKG.Intervention), str(PKG.PolicyFramework)) in clashes(graph)
+
+
+def test_stats_count_institutions_by_the_one_definition(loaded, project: Project) -> None:
+    from policykg.library import read_query
+    from policykg.stats import compute_stats
+
+    query = read_query(project.queries_dir / "overlaps" / "institutions-per-priority.rq")
+    involved: dict[str, set[str]] = {}
+    for row in loaded.select(query.text):
+        involved.setdefault(row["priority"], set()).add(row["institution"])
+    stats = compute_stats(loaded)
+    assert {p["priority"]: p["institutions"] for p in stats["priorities"]} == {
+        p["priority"]: len(involved.get(p["priority"], ())) for p in stats["priorities"]
+    }
+    security = ID + "kernboodschap-digitalisering/priority/digitale-veiligheid"
+    ncsc = ID + "institution/ncsc"
+    assert [p for p, members in involved.items() if ncsc in members] == [security]
