@@ -349,6 +349,10 @@ def check_query(text: str, *, allow_service: bool = False, **limits: int) -> str
     structure = scan(text, **limits)
     if allow_service:
         return structure
+    lowered = text.lower()
+    if "service" not in lowered and "\\u" not in lowered:
+        # no reading can spell the keyword: without a \u or \U escape it must be written out
+        return structure
     spelled = structure.lower().count("service")
     if spelled and _verdict(structure).service:
         raise QueryRefused(
