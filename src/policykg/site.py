@@ -696,7 +696,7 @@ RESOURCE = _ENV.from_string(
 CSS = """body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:72rem;margin:1.5rem auto;padding:0 1rem;color:#1b1b1b}
 a{color:#0b5cad}nav{margin-bottom:1rem}h1{margin-bottom:.2rem}.nl{margin-top:0;color:#555}.iri code{font-size:.85rem;color:#555}
 .type{display:inline-block;background:#eef3fa;border-radius:3px;padding:0 .4rem;margin-right:.3rem;text-decoration:none}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #e4e4e4;padding:.25rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #e4e4e4;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 blockquote{margin:.6rem 0;padding:.3rem .8rem;border-left:4px solid #bbb;background:#fafafa}blockquote footer{font-size:.85rem;color:#555}
 pre{background:#f6f6f6;padding:.6rem;overflow:auto}small{color:#666}.comment{color:#333}
 .basis{font-weight:600}.reason{color:#444;font-size:.9rem}.from{font-size:.85rem;color:#555}
