@@ -72,3 +72,31 @@ def test_stats_counts_classes_and_priorities() -> None:
     assert stats["classes"]["pkg:Priority"] == 5 + 6
     assert len(stats["priorities"]) == 5
     assert sum(p["interventions"] for p in stats["priorities"]) == stats["classes"]["pkg:Intervention"]
+
+
+@pytest.mark.parametrize("command", ["validate", "stats", "links", "coverage"])
+def test_root_may_follow_the_command(command: str, tmp_path: Path) -> None:
+    """--root is accepted after the command as before it, and names the project from anywhere."""
+    import subprocess
+    import sys
+
+    after = subprocess.run(
+        [sys.executable, "-m", "policykg.cli", command, "--root", str(ROOT)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert after.returncode == 0, after.stderr
+    before = run_cli(command, root=ROOT)
+    assert after.stdout == before.stdout
+
+
+def test_a_document_that_is_not_an_iri_gets_the_form_to_use(tmp_path: Path) -> None:
+    result = run_cli("analyze", "--document", "nlcs", "--out", str(tmp_path / "out"), root=ROOT)
+    assert result.returncode == 2
+    assert (
+        "'nlcs' is not an IRI; name it by its IRI, in full or as a prefixed name such as id:nlcs"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr

@@ -169,7 +169,10 @@ def expand_iri(value: str) -> str:
     except ValueError as error:
         raise PolicyKGError(str(error), exit_code=EXIT_USAGE) from None
     if not term.startswith("<"):
-        raise PolicyKGError(f"{value!r} is not an IRI", exit_code=EXIT_USAGE)
+        raise PolicyKGError(
+            f"{value!r} is not an IRI; name it by its IRI, in full or as a prefixed name such as id:{value}",
+            exit_code=EXIT_USAGE,
+        )
     return term[1:-1]
 
 
@@ -664,6 +667,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--verbose", "-v", action="store_true", help="show the question each query answers")
     p.set_defaults(func=cmd_queries)
+    for command in sub.choices.values():
+        # --root before or after the command: given after it, it is the command's; not given, the
+        # program's (SUPPRESS leaves the program's value in place)
+        command.add_argument(
+            "--root", default=argparse.SUPPRESS, help="the project folder (as before the command)"
+        )
     return parser
 
 
