@@ -1,10 +1,18 @@
-"""Shared fixtures: the project as checked in, a loaded graph, and a scratch copy to break."""
+"""Shared fixtures.
+
+The tool's tests run on a project of their own: the repository's ontology/ and queries/ (the tool's
+vocabulary and query library) with the frozen data of ``tests/fixtures/project/`` (graphs/ and sources/),
+so that a curator who adds or changes documents in graphs/ breaks none of them. Only the tests of
+``tests/test_dataset.py`` (marked ``dataset``) look at the repository's own data.
+"""
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,8 +20,33 @@ import pytest
 from policykg.load import LoadedGraph, load_project
 from policykg.project import Project
 
-ROOT = Path(__file__).resolve().parents[1]
-EDITED = ("ontology", "graphs", "queries", "sources")
+REPO = Path(__file__).resolve().parents[1]
+"""The repository: its ontology and query library, and its real data."""
+FIXTURE = REPO / "tests" / "fixtures" / "project"
+"""The frozen data the tool's tests assert facts about: a copy of graphs/ and sources/."""
+TOOL = ("ontology", "queries")
+DATA = ("graphs", "sources")
+EDITED = TOOL + DATA
+
+
+def assemble(folder: Path, data: Path = FIXTURE) -> Path:
+    """A project in ``folder``: the repository's ontology/ and queries/ with graphs/ and sources/ of ``data``."""
+    for name in TOOL:
+        shutil.copytree(REPO / name, folder / name)
+    for name in DATA:
+        shutil.copytree(data / name, folder / name)
+    return folder
+
+
+def _fixture_root() -> Path:
+    """The fixture project, assembled once per test run in a temporary folder removed at exit."""
+    parent = Path(tempfile.mkdtemp(prefix="policykg-tests-"))
+    atexit.register(shutil.rmtree, parent, ignore_errors=True)
+    return assemble(parent / "project")
+
+
+ROOT = _fixture_root()
+"""The project the tool's tests run on (read only: tests that change it work on a copy)."""
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +60,8 @@ def loaded(project: Project) -> LoadedGraph:
 
 
 def copy_project(folder: Path, replace: tuple[str, str, str] | None = None) -> Project:
-    """A copy of the project's edited folders in ``folder``; ``replace`` = (file, old, new) edits one file."""
+    """A copy of the fixture project's edited folders in ``folder``; ``replace`` = (file, old, new) edits
+    one file."""
     for name in EDITED:
         shutil.copytree(ROOT / name, folder / name)
     if replace:

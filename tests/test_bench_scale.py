@@ -12,6 +12,7 @@ import rdflib
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import bench_scale  # noqa: E402
+from conftest import ROOT  # noqa: E402
 from servers import require  # noqa: E402
 
 from policykg.library import list_queries  # noqa: E402
@@ -208,7 +209,7 @@ def test_partitioned_loading_keeps_every_triple_in_a_store(tmp_path: Path) -> No
     from policykg.synth import synthesize
 
     root = tmp_path / "corpus"
-    synthesize(Project(Path(__file__).resolve().parents[1]), root, 3, seed=1)
+    synthesize(Project(ROOT), root, 3, seed=1)
     out = subprocess.run(
         bench_scale.python(bench_scale.LOAD_PARTITIONED, root) + ["1"],
         capture_output=True,

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from policykg.coverage import locate_passage
 from policykg.load import LoadedGraph
 from policykg.namespaces import sparql_prologue
 
-ROOT = Path(__file__).resolve().parents[1]
 TEXT = (ROOT / "sources" / "kernboodschap-digitalisering.txt").read_text(encoding="utf-8")
 DOC = "https://w3id.org/policykg/id/kernboodschap-digitalisering"
 

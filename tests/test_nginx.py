@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT
+from conftest import REPO
 from servers import free_port, require, running
 
 from policykg.serve.negotiation import PAGE_OFFERS, VOCABULARY_OFFERS, data_extension, negotiate
 
-DEPLOY = ROOT / "deploy" / "nginx"
+DEPLOY = REPO / "deploy" / "nginx"
 OWL_API = "application/rdf+xml, application/xml; q=0.9, text/xml; q=0.9, text/plain; q=0.8, */*; q=0.09"
 RESOURCE = "https://w3id.org/policykg/id/law/dsa"
 TYPES = {

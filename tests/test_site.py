@@ -12,11 +12,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import ROOT, copy_project, run_cli
+from conftest import REPO, copy_project, run_cli
 
 from policykg.site import site_path
 
-STANDARDS = ROOT.parent / "shared" / "standards" / "dcat-ap-3.0.0-SHACL.ttl"
+STANDARDS = REPO.parent / "shared" / "standards" / "dcat-ap-3.0.0-SHACL.ttl"
 
 
 class Links(HTMLParser):

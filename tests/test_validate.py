@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import copy_project, run_cli
+from conftest import REPO, ROOT, copy_project, run_cli
 from test_shapes import expectations
 
 from policykg import validate
 from policykg.load import LoadedGraph, load_project
 from policykg.project import Project
 
-ROOT = Path(__file__).resolve().parents[1]
-INVALID = sorted((ROOT / "tests" / "shapes" / "invalid").glob("*.ttl"))
+INVALID = sorted((REPO / "tests" / "shapes" / "invalid").glob("*.ttl"))
 
 
 def faulty_graph(folder: Path) -> LoadedGraph:
@@ -83,7 +82,7 @@ def test_validate_a_corpus_in_batches_from_the_command_line(tmp_path: Path) -> N
 
 def test_unknown_engine_is_refused() -> None:
     with pytest.raises(validate.PolicyKGError, match="unknown SHACL engine 'jena'"):
-        validate.check_shapes("", validate.read_shapes(ROOT / "ontology" / "shapes.ttl"), "jena")
+        validate.check_shapes("", validate.read_shapes(REPO / "ontology" / "shapes.ttl"), "jena")
 
 
 def test_the_command_line_offers_both_engines() -> None:
