@@ -3,9 +3,10 @@
 Three graphs are projected with SPARQL: the intervention–actor graph (an intervention and each institution,
 law or strategy, theme and target group it touches), the dependency graph (``pkg:dependsOn``), and the
 intervention graph (two interventions linked by what they share). Edges, with their basis (stated, or a
-reading with its reason) and the qualified relation's passage, come from the library's
-``provenance/edge-passages``; which institutions a priority involves from ``overlaps/institutions-per-priority``
-(see docs/model.md). Every finding names resources by label.
+reading with its reason), come from the library's ``provenance/edge-passages``, and each finding quotes
+every passage that the edge's qualified relation cites, in the order of the text; which institutions a
+priority involves comes from ``overlaps/institutions-per-priority`` (see docs/model.md). Every finding
+names resources by label.
 
 Every step costs time and memory in proportion to the graph (about 9 s and 400 MB over the loaded store
 for a million triples), the exact computations staying exact at the size of real corpora. Two would grow
@@ -74,6 +75,29 @@ PASSAGES = """
 SELECT ?passage ?exact WHERE { ?passage a pkg:Passage ; oa:hasSelector/oa:exact ?exact . }
 """
 
+RELATION_PASSAGES = """
+SELECT ?intervention ?predicate ?object ?passage WHERE {
+  { SELECT ?priority WHERE { VALUES ?document { %s } ?document pkg:hasPriority ?priority . } }
+  ?intervention pkg:underPriority ?priority .
+  ?relation rdf:subject ?intervention ; rdf:predicate ?predicate ; rdf:object ?object ;
+    prov:wasDerivedFrom ?passage .
+}
+"""
+"""Every passage that the qualified relation of an intervention's edge cites: the evidence a finding
+quotes (``provenance/edge-passages`` gives the first of them only)."""
+
+QUOTES = """
+SELECT ?passage ?document ?exact ?prefix WHERE {
+  VALUES ?passage { %s }
+  ?passage oa:hasSource ?document ; oa:hasSelector ?selector .
+  ?selector oa:exact ?exact .
+  OPTIONAL { ?selector oa:prefix ?prefix . }
+}
+"""
+"""What passages quote, and from which document: to find where they stand in its text."""
+
+SOURCE_TEXTS = "SELECT ?document ?text WHERE { VALUES ?document { %s } ?document pkg:sourceText ?text . }"
+
 BUDGET = """
 SELECT ?priority ?period ?amount WHERE {
   ?o qb:dataSet/qb:structure pkg:budgetStructure ; pkg:priority ?priority ;
@@ -109,9 +133,9 @@ def _pairs(loaded: LoadedGraph, sparql: str) -> dict[str, str]:
     return {row[0].value: row[1].value for row in loaded.query(sparql_prologue() + sparql)}
 
 
-def _edge_order(r: dict[str, str]) -> tuple[str, ...]:
-    """The order of the actor edges: by actor, intervention, kind, passage and property."""
-    return (r["actor"], r["intervention"], r["kind"], r.get("passage", ""), r["property"])
+def _edge_order(r: dict[str, Any]) -> tuple[Any, ...]:
+    """The order of the actor edges: by actor, intervention, kind, passages and property."""
+    return (r["actor"], r["intervention"], r["kind"], r.get("passages", []), r["property"])
 
 
 def library_query(loaded: LoadedGraph, name: str, document: str | None = None) -> str:
@@ -120,14 +144,51 @@ def library_query(loaded: LoadedGraph, name: str, document: str | None = None) -
     return bind_params(query, {"document": f"<{document}>"} if document else None)
 
 
-def _basis(row: dict[str, str]) -> dict[str, str]:
-    """An edge's basis, a reading's reason and the passage, from a row of ``provenance/edge-passages``."""
-    found = {"basis": row["basis"]}
+def _basis(row: dict[str, str], cited: dict[tuple[str, str, str], list[str]]) -> dict[str, Any]:
+    """An edge's basis and a reading's reason, from a row of ``provenance/edge-passages``, and the
+    passages its qualified relation cites (``cited``)."""
+    found: dict[str, Any] = {"basis": row["basis"]}
     if row.get("reason") and row["basis"] == "reading":
         found["reason"] = row["reason"]
-    if row.get("source"):
-        found["passage"] = row["source"]
+    passages = cited.get((row["intervention"], row["predicate"], row["object"]))
+    if passages:
+        found["passages"] = passages
+    elif row.get("source"):
+        found["passages"] = [row["source"]]
     return found
+
+
+def cited_passages(loaded: LoadedGraph, document: str | None = None) -> dict[tuple[str, str, str], list[str]]:
+    """For each edge of an intervention (of ``document``, or of every document), the passages its
+    qualified relation cites: in the order of the source text, where the text is known, else by IRI."""
+    cited: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for row in _select(loaded, RELATION_PASSAGES % (f"<{document}>" if document else "UNDEF")):
+        cited[row["intervention"], row["predicate"], row["object"]].add(row["passage"])
+    several = sorted({passage for passages in cited.values() if len(passages) > 1 for passage in passages})
+    place = _places(loaded, several)
+    return {
+        edge: sorted(passages, key=lambda x: (place.get(x, (1, 0)), x)) for edge, passages in cited.items()
+    }
+
+
+def _places(loaded: LoadedGraph, passages: list[str], batch: int = 500) -> dict[str, tuple[int, int]]:
+    """Where each passage's quote starts in its source text; passages without a text are left out."""
+    quotes = []
+    for start in range(0, len(passages), batch):
+        values = " ".join(f"<{x}>" for x in passages[start : start + batch])
+        quotes += _select(loaded, QUOTES % values)
+    documents = sorted({row["document"] for row in quotes})
+    texts: dict[str, str] = {}
+    for start in range(0, len(documents), batch):
+        values = " ".join(f"<{x}>" for x in documents[start : start + batch])
+        texts |= _pairs(loaded, SOURCE_TEXTS % values)
+    place: dict[str, tuple[int, int]] = {}
+    for row in quotes:
+        prefix = row.get("prefix", "")
+        at = texts.get(row["document"], "").find(prefix + row["exact"])
+        if at >= 0:
+            place[row["passage"]] = (0, at + len(prefix))
+    return place
 
 
 def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projection:
@@ -147,13 +208,14 @@ def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projecti
         r for r in loaded.select(library_query(loaded, INVOLVEMENT, document)) if r["priority"] in priorities
     ]
     involved = {(r["priority"], r["institution"]) for r in involvement}
+    cited = cited_passages(loaded, document)
     edges, dependencies = [], []
     for row in _select(loaded, library_query(loaded, EDGE_PASSAGES, document)):
         intervention, predicate = row["intervention"], row["predicate"]
         if intervention not in priority_of:
             continue
         if predicate == str(PKG.dependsOn):
-            dependencies.append({"from": intervention, "to": row["object"], **_basis(row)})
+            dependencies.append({"from": intervention, "to": row["object"], **_basis(row, cited)})
             continue
         kind = ACTOR_KINDS.get(predicate)
         if kind is None:
@@ -166,7 +228,7 @@ def project_graphs(loaded: LoadedGraph, document: str | None = None) -> Projecti
                 "property": predicate,
                 "actor": row["object"],
                 "kind": kind,
-                **_basis(row),
+                **_basis(row, cited),
             }
         )
     labels = _pairs(loaded, LABELS)
@@ -193,18 +255,18 @@ def _ref(p: Projection, iri: str) -> dict[str, str]:
     return {"iri": iri, "label": iri.rsplit("/", 1)[-1] if label is None else label}
 
 
-def _evidence(p: Projection, passage: str | None) -> dict[str, str] | None:
-    if not passage:
-        return None
-    return {"passage": passage, "quote": p.passages.get(passage, "")}
+def _evidence(p: Projection, passages: list[str] | None) -> list[dict[str, str]]:
+    """The passages an edge rests on, each with its quote."""
+    return [{"passage": x, "quote": p.passages.get(x, "")} for x in passages or ()]
 
 
 def _edge(p: Projection, edge: dict[str, Any]) -> dict[str, Any]:
-    """An edge's basis (stated or reading), the reason of a reading, and the passage it rests on."""
+    """An edge's basis (stated or reading), the reason of a reading, and the passages its qualified
+    relation cites, in the order of the text."""
     return {
         "basis": edge.get("basis"),
         "reason": edge.get("reason"),
-        "evidence": _evidence(p, edge.get("passage")),
+        "evidence": _evidence(p, edge.get("passages")),
     }
 
 
@@ -474,7 +536,7 @@ def dependency_graph(p: Projection) -> nx.DiGraph:
     """The directed graph of ``pkg:dependsOn``: an edge from what needs to what is needed."""
     graph = nx.DiGraph()
     for dep in p.dependencies:
-        graph.add_edge(dep["from"], dep["to"], **{k: dep.get(k) for k in ("basis", "reason", "passage")})
+        graph.add_edge(dep["from"], dep["to"], **{k: dep.get(k) for k in ("basis", "reason", "passages")})
     return graph
 
 
@@ -622,7 +684,7 @@ def find_communities(p: Projection, seed: int = 42) -> list[dict[str, Any]]:
 
 def approximations(p: Projection) -> list[str]:
     """What the report estimates rather than computes exactly at this size, in words (none on a corpus
-    the size of the fiche)."""
+    of a few documents)."""
     notes = []
     nodes = len({e["intervention"] for e in p.actor_edges}) + len({e["actor"] for e in p.actor_edges})
     if nodes > SAMPLE_ABOVE:
@@ -682,11 +744,22 @@ def _steps(n: int) -> str:
     return _count(n, "step", "steps")
 
 
-def _quote(evidence: dict[str, str] | None, limit: int = 140) -> str:
-    if not evidence:
-        return ""
+def _quote(evidence: dict[str, str], limit: int = 140) -> str:
+    """One passage's quote on one line, cut at ``limit`` characters."""
     text = " ".join(evidence["quote"].split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quotes(evidence: list[dict[str, str]]) -> str:
+    """The passages an edge rests on, each quoted, for Markdown."""
+    return " ".join(f"“{_quote(x)}”" for x in evidence)
+
+
+def _budget_words(budget: dict[str, dict[str, str]]) -> str:
+    """The structural budget of the priorities behind a finding, or that none of them has figures."""
+    if not any(budget.values()):
+        return "no budget figures"
+    return ", ".join(f"{k}: {v.get('structural', '–')}" for k, v in budget.items())
 
 
 def _basis_words(edge: dict[str, Any]) -> str:
@@ -729,7 +802,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         for link in b["links"]:
             out.append(
                 f"  - {link['priority']['label']}: {link['intervention']['label']} ({link['relation']}; "
-                f"{_basis_words(link)}) — “{_quote(link['evidence'])}”"
+                f"{_basis_words(link)}) — {_quotes(link['evidence'])}"
             )
     out += [
         "",
@@ -760,7 +833,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         out.append(f"- {' → '.join(n['label'] for n in c['nodes'])} → {c['nodes'][0]['label']}")
         for step in c["steps"]:
             out.append(
-                f"  - {step['from']['label']} needs {step['to']['label']} ({_basis_words(step)}): “{_quote(step['evidence'])}”"
+                f"  - {step['from']['label']} needs {step['to']['label']} ({_basis_words(step)}): {_quotes(step['evidence'])}"
             )
     if not deps["cycles"]:
         out.append("No cycles: the dependency graph is acyclic.")
@@ -769,7 +842,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         out.append(f"- {' → '.join(n['label'] for n in chain['nodes'])} ({_steps(chain['length'])})")
         for step in chain["steps"]:
             out.append(
-                f"  - {step['from']['label']} needs {step['to']['label']} ({_basis_words(step)}): “{_quote(step['evidence'])}”"
+                f"  - {step['from']['label']} needs {step['to']['label']} ({_basis_words(step)}): {_quotes(step['evidence'])}"
             )
     out += [
         "",
@@ -779,13 +852,13 @@ def render_markdown(report: dict[str, Any]) -> str:
         "| --- | ---: | ---: | --- |",
     ]
     for item in deps["impact"]:
-        budget = ", ".join(f"{k}: {v.get('structural', '–')}" for k, v in item["budget"].items())
+        budget = _budget_words(item["budget"])
         out.append(f"| {item['label']} | {len(item['dependents'])} | {len(item['priorities'])} | {budget} |")
     out += ["", "Direct dependents, with their passages:", ""]
     for item in deps["impact"]:
         out.append(f"- **{item['label']}**: {', '.join(d['label'] for d in item['dependents'])}")
         for d in item["direct"]:
-            out.append(f"  - {d['label']} ({_basis_words(d)}): “{_quote(d['evidence'])}”")
+            out.append(f"  - {d['label']} ({_basis_words(d)}): {_quotes(d['evidence'])}")
     out += ["", "## Interventions that belong together", ""]
     for c in report["communities"]:
         out.append(
@@ -877,10 +950,11 @@ def _html_basis(edge: dict[str, Any]) -> str:
     return f"{basis}: {_e(edge['reason'])}" if edge.get("reason") else basis
 
 
-def _html_quote(evidence: dict[str, str] | None) -> str:
+def _html_quote(evidence: list[dict[str, str]]) -> str:
+    """The passages an edge rests on, each quoted and linked, as HTML."""
     if not evidence:
         return ""
-    return f' — <a href="{_href(evidence["passage"])}"><q>{_e(_quote(evidence))}</q></a>'
+    return " —" + "".join(f' <a href="{_href(x["passage"])}"><q>{_e(_quote(x))}</q></a>' for x in evidence)
 
 
 def render_page(report: dict[str, Any]) -> str:
@@ -975,7 +1049,7 @@ def render_page(report: dict[str, Any]) -> str:
         "<table><tr><th>resource</th><th>dependents</th><th>priorities</th><th>budget behind them (structural, € mln)</th></tr>"
     )
     for item in deps["impact"]:
-        budget = ", ".join(f"{k}: {v.get('structural', '–')}" for k, v in item["budget"].items())
+        budget = _budget_words(item["budget"])
         dependents = ", ".join(d["label"] for d in item["dependents"])
         parts.append(
             f'<tr><td><a href="{_href(item["iri"])}">{_e(item["label"])}</a><br><small>{_e(dependents)}</small></td>'

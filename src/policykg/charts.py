@@ -2,7 +2,9 @@
 structural level, and how many interventions each institution takes part in across the priorities.
 
 Drawn with matplotlib as SVG (text as paths, so no font is fetched) and PNG, from the query library's
-answers; the same graph gives byte-identical files.
+answers; the same graph gives byte-identical files. Figures are made without pyplot and styled inside an
+``rc_context``, so drawing them changes neither matplotlib's backend nor its settings for the rest of the
+process. A chart with nothing to draw is not drawn: a sentence that names the document says why.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from .load import LoadedGraph
 
 PERIODS = ["2026", "2027", "2028", "2029", "2030", "structural"]
 COLOURS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
+STYLE = {"svg.hashsalt": "policykg", "svg.fonttype": "path", "font.size": 10}
+"""matplotlib settings for these charts only (applied in an ``rc_context``)."""
 
 
 def _library(loaded: LoadedGraph, name: str, document: str | None = None) -> list[dict[str, str]]:
@@ -37,6 +41,14 @@ TOP_INSTITUTIONS = 40
 """The institutions chart shows at most this many, the most involved."""
 
 
+def _figure(width: float, height: float) -> tuple[Any, Any]:
+    """A figure of its own (not pyplot's, so nothing global is touched) and its one axis."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots()
+
+
 def _finish(
     figure: Any,
     axis: Any,
@@ -49,14 +61,11 @@ def _finish(
     height: int = 420,
 ) -> dict[str, Any]:
     """Title, legend and frame; save as SVG and PNG; the chart's description for the index."""
-    import matplotlib.pyplot as plt
-
-    axis.set_title(title)
+    axis.set_title(_text(title))
     if axis.get_legend_handles_labels()[0]:
         axis.legend(frameon=False, fontsize=8, loc=legend)
     axis.spines[["top", "right"]].set_visible(False)
     svg, png = _save(figure, folder, stem)
-    plt.close(figure)
     return {
         "title": title,
         "caption": caption,
@@ -68,29 +77,89 @@ def _finish(
 
 
 def _text(label: str) -> str:
-    """A label as matplotlib should draw it: control characters shown, ``$`` not read as mathematics."""
-    return visible(label).replace("$", "\\$")
+    """A label as matplotlib should draw it: on one line (a tab or carriage return has no glyph, and
+    matplotlib warns of it), control characters shown, ``$`` not read as mathematics.
+
+    >>> _text("a\\tb\\r\\nc $5")
+    'a b c \\\\$5'
+    """
+    return " ".join(visible(label).split()).replace("$", "\\$")
+
+
+def _html(text: str) -> str:
+    """Text from the graph for HTML: escaped, control characters shown."""
+    return html.escape(visible(text))
+
+
+def document_name(loaded: LoadedGraph, document: str | None) -> str:
+    """How the charts and their captions name what they show: the document's label, or the number of
+    documents when they show more than one."""
+    documents = [document] if document else loaded.documents()
+    if len(documents) == 1:
+        return loaded.label(documents[0]) or documents[0]
+    return f"the {len(documents)} documents"
+
+
+def _names(labels: list[str]) -> str:
+    """
+    >>> _names(["A"]), _names(["A", "B"]), _names(["A", "B", "C"])
+    ('A', 'A and B', 'A, B and C')
+    """
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
 def render_charts(
     loaded: LoadedGraph, folder: Path, document: str | None = None
 ) -> tuple[list[dict[str, Any]], str]:
     """Write the charts to ``folder`` (of one document's priorities with ``document``); return their
-    descriptions (paths relative to its parent) and the tables that go with them, as HTML."""
-    import matplotlib
+    descriptions (paths relative to its parent) and, as HTML, the tables that go with them or the
+    sentences that say why a chart is not drawn (no budget, no institution involved)."""
+    from matplotlib import rc_context
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"svg.hashsalt": "policykg", "svg.fonttype": "path", "font.size": 10})
     folder.mkdir(parents=True, exist_ok=True)
+    name = document_name(loaded, document)
     budget: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for row in _library(loaded, "budget/budget-by-priority-and-period", document):
         budget[_text(row["priorityLabel"])][row["periodLabel"]] = Decimal(row["amount"])
     priorities = sorted(budget, key=lambda p: -budget[p].get("structural", Decimal(0)))
-    charts = []
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in _library(loaded, "overlaps/institutions-per-priority", document):
+        institution, priority = _text(row["institutionLabel"]), _text(row["priorityLabel"])
+        counts[institution][priority] = counts[institution].get(priority, 0) + int(row["interventions"])
+    charts, notes = [], []
+    with rc_context(STYLE):
+        if budget:
+            without = sorted(
+                _text(r["priorityLabel"])
+                for r in _library(loaded, "budget/priorities-without-figures", document)
+            )
+            charts += _budget_charts(folder, name, budget, priorities, without)
+        else:
+            notes.append(
+                f"<p>{_html(name)} has no budget: no amounts per priority and period are recorded for "
+                "it, so no budget chart is drawn.</p>"
+            )
+        if counts:
+            charts.append(_institutions_chart(folder, name, counts))
+        else:
+            notes.append(f"<p>No intervention of {_html(name)} involves an institution.</p>")
+    tables = (
+        budget_tables(budget, priorities, _library(loaded, "budget/growth-to-structural", document), name)
+        if budget
+        else ""
+    )
+    return charts, "\n".join([*notes, tables]).strip()
 
-    figure, axis = plt.subplots(figsize=(8, 4.2))
+
+def _budget_charts(
+    folder: Path,
+    name: str,
+    budget: dict[str, dict[str, Decimal]],
+    priorities: list[str],
+    without: list[str],
+) -> list[dict[str, Any]]:
+    """The stacked bars of the budget per priority and period, and the lines of its growth."""
+    figure, axis = _figure(8, 4.2)
     bottom = [0.0] * len(PERIODS)
     for i, priority in enumerate(priorities):
         values = [float(budget[priority].get(p, 0)) for p in PERIODS]
@@ -99,44 +168,44 @@ def render_charts(
     for x, total in enumerate(bottom):
         axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=9)
     axis.set_ylabel("€ million")
-    charts.append(
-        _finish(
-            figure,
-            axis,
-            folder,
-            "budget-by-priority",
-            "Investment needed per priority and period",
-            "stacked bars in € million, 2026–2030 and the structural level; a priority whose figures are woven "
-            "into the others (as the fiche's Digital Open Strategic Autonomy) has no bar of its own",
-            legend="upper left",
+    caption = "stacked bars in € million per priority, 2026–2030 and the structural level"
+    if without:
+        caption += (
+            f"; {_names(without)} {'has' if len(without) == 1 else 'have'} no figures of "
+            f"{'its' if len(without) == 1 else 'their'} own in the budget table, and no bar"
         )
+    budget_chart = _finish(
+        figure,
+        axis,
+        folder,
+        "budget-by-priority",
+        f"Investment needed per priority and period in {name}",
+        caption,
+        legend="upper left",
     )
-
-    figure, axis = plt.subplots(figsize=(8, 4.2))
+    figure, axis = _figure(8, 4.2)
     for i, priority in enumerate(priorities):
         values = [float(budget[priority].get(p, 0)) for p in PERIODS]
         axis.plot(PERIODS, values, marker="o", color=COLOURS[i % len(COLOURS)], label=priority)
     axis.set_ylabel("€ million")
-    charts.append(
-        _finish(
-            figure,
-            axis,
-            folder,
-            "growth-to-structural",
-            "Growth to the structural level",
-            "each priority's amount per period in € million",
-        )
+    growth_chart = _finish(
+        figure,
+        axis,
+        folder,
+        "growth-to-structural",
+        f"Growth to the structural level in {name}",
+        "each priority's amount per period in € million",
     )
+    return [budget_chart, growth_chart]
 
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for row in _library(loaded, "overlaps/institutions-per-priority", document):
-        institution, priority = _text(row["institutionLabel"]), _text(row["priorityLabel"])
-        counts[institution][priority] = counts[institution].get(priority, 0) + int(row["interventions"])
+
+def _institutions_chart(folder: Path, name: str, counts: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """The bars of how many interventions involve each institution, coloured by priority."""
     ranked = sorted(counts, key=lambda i: (-sum(counts[i].values()), -len(counts[i]), i))
     institutions = list(reversed(ranked[:TOP_INSTITUTIONS]))
     all_priorities = sorted({p for i in institutions for p in counts[i]})
     height = 0.32 * len(institutions) + 1.2
-    figure, axis = plt.subplots(figsize=(8, height))
+    figure, axis = _figure(8, height)
     left = [0] * len(institutions)
     for i, priority in enumerate(all_priorities):
         values = [counts[inst].get(priority, 0) for inst in institutions]
@@ -146,29 +215,25 @@ def render_charts(
     shown = (
         "" if len(ranked) <= TOP_INSTITUTIONS else f" (the {TOP_INSTITUTIONS} most involved of {len(ranked)})"
     )
-    charts.append(
-        _finish(
-            figure,
-            axis,
-            folder,
-            "institutions",
-            "Who takes part",
-            f"the number of interventions that involve each institution{shown}, coloured by priority",
-            legend="lower right",
-            height=int(100 * height),
-        )
-    )
-    return charts, budget_tables(
-        budget, priorities, _library(loaded, "budget/growth-to-structural", document)
+    return _finish(
+        figure,
+        axis,
+        folder,
+        "institutions",
+        f"Who takes part in {name}",
+        f"the number of interventions that involve each institution{shown}, coloured by priority",
+        legend="lower right",
+        height=int(100 * height),
     )
 
 
 def budget_tables(
-    budget: dict[str, dict[str, Decimal]], priorities: list[str], growth: list[dict[str, str]]
+    budget: dict[str, dict[str, Decimal]], priorities: list[str], growth: list[dict[str, str]], name: str
 ) -> str:
-    """The budget table and the growth table, as HTML (every value escaped)."""
-    e = html.escape
-    rows = ["<table><caption>Investment needed per priority (€ million)</caption>"]
+    """The budget table and the growth table of ``name`` (a document's label), as HTML (every value
+    escaped)."""
+    e = _html
+    rows = [f"<table><caption>Investment needed per priority in {e(name)} (€ million)</caption>"]
     rows.append("<tr><th>priority</th>" + "".join(f"<th>{e(p)}</th>" for p in PERIODS) + "</tr>")
     for priority in priorities:
         rows.append(
@@ -178,7 +243,7 @@ def budget_tables(
         )
     totals = [sum(budget[p].get(period, Decimal(0)) for p in priorities) for period in PERIODS]
     rows.append("<tr><th>sum of the rows</th>" + "".join(f"<th>{t}</th>" for t in totals) + "</tr></table>")
-    rows.append("<table><caption>Growth from 2026 to the structural level</caption>")
+    rows.append(f"<table><caption>Growth from 2026 to the structural level in {e(name)}</caption>")
     rows.append("<tr><th>priority</th><th>2026</th><th>structural</th><th>growth</th><th>%</th></tr>")
     for row in growth:
         rows.append(

@@ -18,31 +18,40 @@ SELECT ?class (COUNT(DISTINCT ?resource) AS ?n) WHERE {
 PRIORITY_COUNTS = """
 SELECT ?priority ?document
   (COUNT(DISTINCT ?intervention) AS ?interventions)
-  (COUNT(DISTINCT ?framework) AS ?frameworks)
   (COUNT(DISTINCT ?theme) AS ?themes)
 WHERE {
   ?document a pkg:PolicyDocument ; pkg:hasPriority ?priority .
   OPTIONAL {
     ?intervention pkg:underPriority ?priority .
-    OPTIONAL { ?intervention pkg:refersTo|pkg:implements|pkg:enforces|pkg:buildsOn ?framework . }
     OPTIONAL { ?intervention pkg:addresses ?theme . }
   }
 } GROUP BY ?priority ?document ORDER BY ?document ?priority
 """
+
+DEFINITIONS = {
+    "institutions": ("overlaps/institutions-per-priority", "institution"),
+    "frameworks": ("overlaps/frameworks-per-priority", "framework"),
+}
+"""What stats counts per priority by a definition of the query library, so that stats, the views, the
+report and the library agree: the query, and the column it counts."""
+
+
+def _per_priority(loaded: LoadedGraph, name: str, column: str) -> dict[str, set[str]]:
+    """Per priority, the distinct values of ``column`` in the answer of the library query ``name``."""
+    query = read_query(loaded.project.queries_dir / f"{name}.rq", name)
+    found: dict[str, set[str]] = {}
+    for row in loaded.select(query.text):
+        found.setdefault(row["priority"], set()).add(row[column])
+    return found
 
 
 def compute_stats(loaded: LoadedGraph) -> dict[str, Any]:
     """Triples, resources per class, and per priority its interventions, institutions, frameworks, themes.
 
     Institutions are counted as the library's ``overlaps/institutions-per-priority`` defines involvement,
-    so that stats, views and the report agree."""
-    involvement = read_query(
-        loaded.project.queries_dir / "overlaps" / "institutions-per-priority.rq",
-        "overlaps/institutions-per-priority",
-    )
-    involved: dict[str, set[str]] = {}
-    for row in loaded.select(involvement.text):
-        involved.setdefault(row["priority"], set()).add(row["institution"])
+    and laws, strategies and frameworks as ``overlaps/frameworks-per-priority`` defines reference, so
+    that stats, views, the report and the library agree."""
+    counted = {key: _per_priority(loaded, *definition) for key, definition in DEFINITIONS.items()}
     classes = {
         shorten(row["class"].value): int(row["n"].value)
         for row in loaded.query(sparql_prologue() + CLASS_COUNTS)
@@ -57,8 +66,9 @@ def compute_stats(loaded: LoadedGraph) -> dict[str, Any]:
                 "document": row["document"].value,
                 "document_label": loaded.label(row["document"].value),
                 "interventions": int(row["interventions"].value),
-                "institutions": len(involved.get(iri, ())),
-                **{k: int(row[k].value) for k in ("frameworks", "themes")},
+                "institutions": len(counted["institutions"].get(iri, ())),
+                "frameworks": len(counted["frameworks"].get(iri, ())),
+                "themes": int(row["themes"].value),
             }
         )
     return {"triples": len(loaded), "classes": classes, "priorities": priorities}

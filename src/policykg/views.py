@@ -156,6 +156,19 @@ SELECT ?priority (SUM(?amount) AS ?total) WHERE {
 } GROUP BY ?priority
 """
 
+UNBUDGETED = """
+SELECT ?priority ?document WHERE {
+  ?document a pkg:PolicyDocument ; pkg:hasPriority ?priority .
+  MINUS {
+    SELECT DISTINCT ?document WHERE {
+      ?document pkg:hasPriority ?other .
+      ?o pkg:priority ?other ; qb:dataSet/qb:structure pkg:budgetStructure .
+    }
+  }
+}
+"""
+"""The priorities of documents that have no budget at all: no row of a budget table for any priority."""
+
 STRATEGY_PRIORITIES = "SELECT ?p WHERE { ?s a pkg:Strategy ; pkg:hasPriority ?p . }"
 
 
@@ -248,6 +261,7 @@ def project_view_data(loaded: LoadedGraph) -> ViewData:
     kind_of_class = {str(PKG[k["class"]]): name for name, k in KINDS.items()}
     strategy_priorities = {r["p"] for r in loaded.select(STRATEGY_PRIORITIES)}
     budgets = {r["priority"]: float(r["total"]) for r in loaded.select(BUDGETS)}
+    unbudgeted = {r["priority"]: r["document"] for r in loaded.select(UNBUDGETED)}
     specific = ("law", "strategy")
     for row in sorted(loaded.select(NODES), key=lambda r: (r["node"], r["class"])):
         kind = kind_of_class[row["class"]]
@@ -260,11 +274,13 @@ def project_view_data(loaded: LoadedGraph) -> ViewData:
         node = ViewNode(row["node"], kind, en, row.get("nl") or en)
         if kind == "priority":
             node.budget = budgets.get(row["node"], 0.0)
-            node.note = (
-                f"2026–2030: € {node.budget:,.0f} mln"
-                if node.budget
-                else "No figures of its own in the budget table"
-            )
+            if node.budget:
+                node.note = f"2026–2030: € {node.budget:,.0f} mln"
+            elif row["node"] in unbudgeted:
+                owner = unbudgeted[row["node"]]
+                node.note = f"{data.document_labels.get(owner, owner)} has no budget"
+            else:
+                node.note = "No figures of its own in the budget table"
         data.nodes[row["node"]] = node
     passages = {r["passage"]: r["exact"] for r in loaded.select(PASSAGES)}
     for row in _library(loaded, "provenance/edge-passages"):
@@ -1001,7 +1017,7 @@ views per priority are written one document at a time, with <code>policykg views
 {% if documents > 1 %}
 <h2>The budget and who takes part</h2>
 <p>The budget charts are drawn per document: <code>policykg views --document IRI</code>.</p>
-{% endif %}{% if charts %}
+{% endif %}{% if charts or tables %}
 <h2>The budget and who takes part</h2>
 {% for chart in charts %}
 <figure>
