@@ -249,11 +249,11 @@ def nested(levels: int) -> str:
     """``levels`` of ``[ … ]`` and as many of ``( … )``, about 15 bytes a level."""
     return (
         "PREFIX r: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
-        + "<https://w3id.org/policykg/id/deep/nested> r:seeAlso "
+        + "<https://example.org/deep/nested> r:seeAlso "
         + "[ r:seeAlso " * levels
         + '"end"'
         + " ]" * levels
-        + " .\n<https://w3id.org/policykg/id/deep/lists> r:seeAlso "
+        + " .\n<https://example.org/deep/lists> r:seeAlso "
         + "( " * levels
         + '"end"'
         + " )" * levels

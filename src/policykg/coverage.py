@@ -3,7 +3,15 @@
 A passage is located in its source with its Web Annotation text quote selector
 (https://www.w3.org/TR/annotation-model/#text-quote-selector). A sentence counts as anchored when passages
 cover at least half of its characters (white space aside). Sentences left out on purpose are listed, each
-with a reason, in ``sources/<name>.unmodelled.tsv``: one line per sentence, a quote from it, a tab, the reason.
+with a reason, in ``sources/<name>.unmodelled.tsv``, read by these rules (the messages state them too):
+
+- a line whose first character is ``#`` is a comment; a comment holds no tab;
+- a blank line is skipped;
+- every other line is a row: a quote, a tab, the reason; neither may be empty;
+- a row matches a sentence when its quote occurs in it exactly as written (case, accents, punctuation),
+  within that one sentence, and does not start or end inside a word;
+- every row must match at least one sentence that no passage anchors, else it is stale;
+- several rows may match the same sentence: each of them counts, and the first one's reason is shown.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import PolicyKGError, Problem
+from .errors import PolicyKGError, Problem, os_message
 from .load import LoadedGraph
 from .namespaces import sparql_prologue
 
@@ -42,6 +50,16 @@ class Sentence:
     text: str
 
 
+@dataclass(frozen=True)
+class StaleRow:
+    """A row of the list of sentences left out that matches no sentence left unanchored: its line, its quote,
+    and the line of an anchored sentence it matches, if any."""
+
+    line: int
+    quote: str
+    anchored_line: int | None = None
+
+
 @dataclass
 class DocumentCoverage:
     """The coverage of one source text."""
@@ -51,7 +69,7 @@ class DocumentCoverage:
     anchored: list[Sentence] = field(default_factory=list)
     left_out: list[tuple[Sentence, str]] = field(default_factory=list)
     unaccounted: list[Sentence] = field(default_factory=list)
-    stale: list[tuple[int, str]] = field(default_factory=list)
+    stale: list[StaleRow] = field(default_factory=list)
 
     @property
     def percentage(self) -> float:
@@ -98,29 +116,71 @@ def locate_passage(text: str, exact: str, prefix: str = "", suffix: str = "") ->
     return start, start + len(exact)
 
 
-def read_unmodelled(path: Path) -> list[tuple[int, str, str]]:
-    """The sentences left out on purpose: (line, quote, reason) from a TSV file; # starts a comment."""
+def read_unmodelled(path: Path, where: str | None = None) -> list[tuple[int, str, str]]:
+    """The rows of a list of sentences left out: (line, quote, reason), read by the rules above.
+
+    Every malformed line is reported at once, as ``where`` (default: ``path``) and its line.
+    """
     if not path.exists():
         return []
-    entries = []
+    where = where or str(path)
+    heading = "cannot read the list of sentences left out"
     try:
         content = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise PolicyKGError(
-            "cannot read the list of sentences left out",
-            [Problem(str(path), f"not UTF-8 text (byte {error.start})")],
-        ) from None
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
+        raise PolicyKGError(heading, [Problem(where, f"not UTF-8 text (byte {error.start})")]) from None
+    except OSError as error:
+        raise PolicyKGError(heading, [Problem(where, f"cannot read: {os_message(error)}")]) from None
+    entries = []
+    problems = []
+    for number, line in enumerate(content.removeprefix("\ufeff").split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if line.startswith("#"):
+            if "\t" in line:
+                problems.append(
+                    Problem(
+                        where,
+                        "a line whose first character is # is a comment, but this one holds a tab like a row;"
+                        " to leave out a sentence that starts with #, quote it from after the #",
+                        line=number,
+                    )
+                )
+            continue
+        if not line.strip():
             continue
         quote, tab, reason = line.partition("\t")
-        if not tab or not quote.strip() or not reason.strip():
-            raise PolicyKGError(
-                "cannot read the list of sentences left out",
-                [Problem(str(path), "expected: a quote from the sentence, a tab, the reason", line=number)],
+        if not tab:
+            message = (
+                "no tab: a row is a quote from one sentence, a tab, then the reason (# starts a comment)"
             )
-        entries.append((number, quote.strip(), reason.strip()))
+        elif not quote.strip():
+            message = "the quote before the tab is empty: quote a part of the sentence left out"
+        elif not reason.strip():
+            message = "the reason after the tab is empty: say why the sentence is not modelled"
+        else:
+            entries.append((number, quote.strip(), reason.strip()))
+            continue
+        problems.append(Problem(where, message, line=number))
+    if problems:
+        raise PolicyKGError(heading, problems)
     return entries
+
+
+def quote_matches(quote: str, sentence: str) -> bool:
+    """Whether ``quote`` occurs in ``sentence`` as written, not starting or ending inside a word.
+
+    >>> quote_matches("Om", "Om"), quote_matches("Om", "Omdat het kan."), quote_matches("het kan.", "Omdat het kan.")
+    (True, False, True)
+    """
+    start = sentence.find(quote)
+    while start >= 0:
+        end = start + len(quote)
+        cut_before = start > 0 and sentence[start - 1].isalnum() and quote[0].isalnum()
+        cut_after = end < len(sentence) and sentence[end].isalnum() and quote[-1].isalnum()
+        if not cut_before and not cut_after:
+            return True
+        start = sentence.find(quote, start + 1)
+    return False
 
 
 def measure_document(loaded: LoadedGraph, document: str, source: Path) -> DocumentCoverage:
@@ -134,21 +194,26 @@ def measure_document(loaded: LoadedGraph, document: str, source: Path) -> Docume
         if span:
             covered[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
     result = DocumentCoverage(source, split_sentences(text))
-    unmodelled = read_unmodelled(source.with_name(source.stem + ".unmodelled.tsv"))
-    used = set()
+    listed = source.with_name(source.stem + ".unmodelled.tsv")
+    unmodelled = read_unmodelled(listed, loaded.project.relative(listed))
+    used: set[int] = set()
     for sentence in result.sentences:
         chars = [i for i in range(sentence.start, sentence.end) if not text[i].isspace()]
         share = sum(covered[i] for i in chars) / len(chars) if chars else 1.0
         if share >= ANCHOR_SHARE:
             result.anchored.append(sentence)
             continue
-        reason = next(((n, r) for n, q, r in unmodelled if q in sentence.text), None)
-        if reason:
-            used.add(reason[0])
-            result.left_out.append((sentence, reason[1]))
+        # every row that matches counts as used; the first one's reason is shown
+        matching = [(n, r) for n, q, r in unmodelled if quote_matches(q, sentence.text)]
+        used.update(n for n, _ in matching)
+        if matching:
+            result.left_out.append((sentence, matching[0][1]))
         else:
             result.unaccounted.append(sentence)
-    result.stale = [(n, q) for n, q, _ in unmodelled if n not in used]
+    for n, q, _ in unmodelled:
+        if n not in used:
+            anchored = next((s.line for s in result.anchored if quote_matches(q, s.text)), None)
+            result.stale.append(StaleRow(n, q, anchored))
     return result
 
 
@@ -160,6 +225,20 @@ def measure_coverage(loaded: LoadedGraph) -> list[DocumentCoverage]:
         source = loaded.project.sources_dir / row["f"].value
         results.append(measure_document(loaded, row["d"].value, source))
     return results
+
+
+def stale_message(row: StaleRow) -> str:
+    """What is wrong with a stale row, and what a row must match."""
+    if row.anchored_line is not None:
+        return (
+            f"{row.quote!r} matches only sentences that passages anchor (line {row.anchored_line}), and a row"
+            " must match a sentence that no passage anchors: remove the row"
+        )
+    return (
+        f"{row.quote!r} matches no sentence that no passage anchors; a row's quote must occur in one such"
+        " sentence exactly as written there (case, accents, punctuation), not starting or ending inside a"
+        " word: correct the quote, or remove the row"
+    )
 
 
 def format_coverage(results: list[DocumentCoverage], *, verbose: bool = False) -> str:
@@ -174,8 +253,7 @@ def format_coverage(results: list[DocumentCoverage], *, verbose: bool = False) -
         lines += [f"  left out  line {s.line}: {s.text[:70]!r} — {why}" for s, why in r.left_out]
         lines += [f"  MISSING   line {s.line}: {s.text[:90]!r}" for s in r.unaccounted]
         lines += [
-            f"  STALE     {r.source.stem}.unmodelled.tsv:{n}: {q!r} matches no unanchored sentence"
-            for n, q in r.stale
+            f"  STALE     {r.source.stem}.unmodelled.tsv:{row.line}: {stale_message(row)}" for row in r.stale
         ]
         total += len(r.sentences)
         anchored += len(r.anchored)
