@@ -56,6 +56,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_queries.py
 	$(BIN)/python bench/bench_views.py
 	$(BIN)/python bench/bench_site.py
+	$(BIN)/python bench/bench_curate.py
 
 clean:
 	rm -rf dist .pytest_cache

@@ -24,6 +24,12 @@ SUBCOMMANDS = [
     "serve",
     "publish",
     "synth",
+    "expect",
+    "find",
+    "new-document",
+    "anchor",
+    "compile",
+    "convert",
 ]
 
 

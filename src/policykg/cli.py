@@ -31,6 +31,9 @@ class _Parser(argparse.ArgumentParser):
 def cmd_build(args: argparse.Namespace) -> int:
     project = find_project(args.root)
     from .build import build_project
+    from .cli_curate import require_compiled
+
+    require_compiled(project)
 
     started = time.perf_counter()
     result = build_project(
@@ -48,7 +51,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     project = find_project(args.root)
+    from .cli_curate import require_compiled
     from .load import load_project
+
+    require_compiled(project)
     from .validate import validate_graph
 
     loaded = load_project(project)
@@ -67,7 +73,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_fmt(args: argparse.Namespace) -> int:
     project = find_project(args.root)
     from .canonical import format_files
+    from .cli_curate import require_compiled
     from .errors import Problem
+
+    if args.check:
+        require_compiled(project)
 
     result = format_files(project, check=args.check)
     if args.check and result.changed:
@@ -93,6 +103,46 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     results = measure_coverage(load_project(project))
     print(format_coverage(results, verbose=args.verbose))
     return EXIT_INVALID if any(r.unaccounted or r.stale for r in results) else EXIT_OK
+
+
+def cmd_find(args: argparse.Namespace) -> int:
+    project = find_project(args.root)
+    from .curate.find import MAX_TEXT, find_resources, format_hits, words
+    from .load import load_project
+
+    if len(args.text) > MAX_TEXT:
+        raise PolicyKGError(
+            f"the text to find is {len(args.text)} characters long; give a name or part of one, at most"
+            f" {MAX_TEXT} characters",
+            exit_code=EXIT_USAGE,
+        )
+    if not words(args.text):
+        raise PolicyKGError(
+            f"{args.text!r} has no words to look for; give a name, e.g. policykg find NCSC",
+            exit_code=EXIT_USAGE,
+        )
+    hits = find_resources(load_project(project), args.text, limit=args.limit)
+    if args.json:
+        print(json.dumps([h.to_json() for h in hits], indent=2, ensure_ascii=False))
+    elif hits:
+        print(format_hits(hits))
+    if not hits:
+        raise PolicyKGError(
+            f"no shared resource (institution, law, strategy, theme, target group, level, period) has a label"
+            f" like {args.text!r}; try fewer words, or another language"
+        )
+    return EXIT_OK
+
+
+def positive_count(text: str) -> int:
+    """A whole number of at least 1.
+
+    >>> positive_count("5")
+    5
+    """
+    if not re.fullmatch(r"[0-9]+", text.strip()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number of at least 1")
+    return int(text)
 
 
 def cmd_links(args: argparse.Namespace) -> int:
@@ -402,6 +452,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_expect(args: argparse.Namespace) -> int:
+    from .expect import expect
+    from .load import load_project
+
+    report, code = expect(load_project(find_project(args.root)), args.query, update=args.update)
+    print(report)
+    return code
+
+
 def add_engine_option(p: argparse.ArgumentParser) -> None:
     from .validate import ENGINES
 
@@ -468,6 +527,22 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--verbose", "-v", action="store_true", help="list the anchored sentences too")
     p.set_defaults(func=cmd_coverage)
+
+    p = sub.add_parser(
+        "find",
+        help="find shared resources (institutions, laws, strategies, themes …) by name",
+        description="Look up the shared resources (institutions, laws, strategies, themes, target groups, "
+        "levels, periods) whose labels (rdfs:label, skos:prefLabel, skos:altLabel, any language) match TEXT, "
+        "ignoring case and accents: exact labels first, then whole words or the start of a word, then any "
+        "part of a label, then similar labels. For each: its IRI, types, Dutch and English labels, the label "
+        "that matched, and the documents that use it. Exit 1 when nothing matches.",
+    )
+    p.add_argument("text", metavar="TEXT", help="a name or part of one, e.g. NCSC or 'algemene verordening'")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument(
+        "--limit", type=positive_count, default=10, metavar="N", help="show at most N hits (default 10)"
+    )
+    p.set_defaults(func=cmd_find)
 
     p = sub.add_parser(
         "stats",
@@ -667,6 +742,28 @@ def make_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--verbose", "-v", action="store_true", help="show the question each query answers")
     p.set_defaults(func=cmd_queries)
+
+    p = sub.add_parser(
+        "expect",
+        help="compare every query's answer with its expected answer (.srj); --update rewrites them",
+        description="Run every query of queries/manifest.ttl on the project and compare its answer with "
+        "the expected answer beside it (.srj): in order where the query orders its rows, as a multiset "
+        "otherwise. Print ok or what differs per query; exit 1 when any differs. With --update, rewrite the "
+        "expected answers that differ (review them with git diff).",
+    )
+    p.add_argument("--update", action="store_true", help="rewrite the expected answers that differ")
+    p.add_argument(
+        "--query",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="only these queries (names as policykg queries lists them; repeatable)",
+    )
+    p.set_defaults(func=cmd_expect)
+    from .cli_curate import add_curator_commands
+
+    add_curator_commands(sub)
     for command in sub.choices.values():
         # --root before or after the command: given after it, it is the command's; not given, the
         # program's (SUPPRESS leaves the program's value in place)
@@ -677,10 +774,15 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 OFFLINE = {
+    "new-document",
+    "anchor",
+    "compile",
+    "convert",
     "build",
     "validate",
     "fmt",
     "coverage",
+    "find",
     "stats",
     "links",
     "queries",
@@ -689,6 +791,7 @@ OFFLINE = {
     "site",
     "synth",
     "analyze",
+    "expect",
 }
 """Commands that never need the network: run as the ``policykg`` program, they are closed off from it, so
 no query they run (a library query in the site's gallery, a file given to ``query``) can reach another

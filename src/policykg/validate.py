@@ -462,8 +462,12 @@ class ShapesRun:
                 )
             finally:
                 self.close()
+        from .references import is_undefined
+
         problems = []
         for result in results:
+            if is_undefined(loaded, result.value):
+                continue  # the check of references reports it, with the IRI meant
             message = result.message
             if result.value is not None and not result.value.startswith("_:"):
                 message += f" (value {result.value})"
@@ -494,6 +498,9 @@ def run_checks(loaded: LoadedGraph) -> tuple[list[Problem], int]:
 
     A check selects ``?focus`` (the resource at fault) and ``?message``; it may add ``?path``.
     """
+    from .references import start_references
+
+    references = start_references(loaded)  # beside the checks: the store answers both at once
     project = loaded.project
     problems: list[Problem] = []
     checks = list_queries(project.checks_dir)
@@ -512,17 +519,44 @@ def run_checks(loaded: LoadedGraph) -> tuple[list[Problem], int]:
             focus = row["focus"]
             message = row["message"]
             path = row["path"] if "path" in [v.value for v in solutions.variables] else None
+            text = f"{check.title}: {message.value}" if message is not None else check.title
+            if check.path.stem == "passage-quotes" and isinstance(focus, ox.NamedNode):
+                text += "".join(f"\n      {line}" for line in quote_help(loaded, focus))
             problems.append(
                 problem_for(
                     loaded,
                     where,
                     focus.value if isinstance(focus, ox.NamedNode) else None,
-                    f"{check.title}: {message.value}" if message is not None else check.title,
+                    text,
                     shorten(path.value) if isinstance(path, ox.NamedNode) else None,
                 )
             )
     problems.extend(unsafe_iris(loaded))
+    problems.extend(references.result())
     return problems, len(checks)
+
+
+QUOTE = """
+SELECT ?exact ?prefix ?suffix ?text WHERE {
+  ?passage oa:hasSelector ?selector ; oa:hasSource ?document .
+  ?selector oa:exact ?exact .
+  ?document pkg:sourceText ?text .
+  OPTIONAL { ?selector oa:prefix ?prefix . }
+  OPTIONAL { ?selector oa:suffix ?suffix . }
+}"""
+
+
+def quote_help(loaded: LoadedGraph, passage: ox.NamedNode) -> list[str]:
+    """Where a passage's quote nearly is in its source, or every place it occurs (the help of ``anchor``)."""
+    from .curate.anchor import explain_quote
+
+    query = sparql_prologue() + QUOTE.replace("?passage", f"<{passage.value}>")
+    for row in loaded.query(query):
+        part = {
+            name: row[name].value if row[name] is not None else "" for name in ("exact", "prefix", "suffix")
+        }
+        return explain_quote(row["text"].value, part["exact"], part["prefix"], part["suffix"])
+    return []
 
 
 UNSAFE_IRI = "^(javascript|data|file):"

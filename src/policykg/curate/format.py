@@ -1,0 +1,511 @@
+"""The curator's file: one YAML file per document, read with the line of every entry.
+
+``graphs/<slug>/<slug>.yaml`` is what people write; ``policykg compile`` turns it into the canonical Turtle
+beside it (see :mod:`policykg.curate.compile` and docs/curators.md). YAML 1.2 is read with PyYAML's composer
+only: every scalar stays text until this module decides what it is, so ``no`` stays the word "no" and
+``2026`` becomes a number only where a number is written.
+
+>>> text = '''
+... passages:
+...   p1: Een zin uit de bron.
+... interventions:
+...   x:
+...     label: {nl: Iets doen, en: Doing something}
+...     from: p1
+...     addresses:
+...       theme:ai: stated p1
+... '''
+>>> curated = parse_curator_file(text, "kb", "kb.yaml")
+>>> [e.iri.rsplit("/", 2)[-2:] for e in curated.entries], curated.entries[0].evidence[0].basis
+([['intervention', 'x']], 'stated')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import rdflib
+import yaml
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from ..errors import PolicyKGError, Problem
+from ..namespaces import ID, PKG, RDF_PREFIXES
+
+SHARED_PREFIXES = {
+    "inst": f"{ID}institution/",
+    "law": f"{ID}law/",
+    "framework": f"{ID}framework/",
+    "strat": f"{ID}strategy/",
+    "ndsprio": f"{ID}strategy/nds/priority/",
+    "theme": f"{ID}theme/",
+    "tg": f"{ID}target-group/",
+    "level": f"{ID}level/",
+    "period": f"{ID}period/",
+}
+"""Prefixes for the shared resources of graphs/shared/, known in every curator's file."""
+
+DOCUMENT_KINDS = ("passage", "priority", "intervention", "relation", "budget", "footnote", "section")
+"""The kinds of resource minted below a document's own namespace, each with a prefix of its name."""
+
+GROUP_DEFAULTS = {
+    "priorities": ("priority", PKG.Priority),
+    "interventions": ("intervention", PKG.Intervention),
+}
+"""Groups whose entries may be written by their bare name: the prefix their IRIs get and the class they are."""
+
+RESERVED = {"prefixes", "passages", "relations"}
+"""Top-level keys that are not groups of resources (relations.ttl is generated from the evidence)."""
+
+SHORT_KEYS = {
+    "a": RDF.type,
+    "label": RDFS.label,
+    "altLabel": SKOS.altLabel,
+    "comment": RDFS.comment,
+    "description": rdflib.URIRef("http://purl.org/dc/terms/description"),
+    "title": rdflib.URIRef("http://purl.org/dc/terms/title"),
+    "from": rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+}
+"""Keys that stand for a property of another vocabulary; any other key without a colon is a pkg: term."""
+
+PASSAGE_VALUED = {SHORT_KEYS["from"], PKG.rationale}
+"""Properties whose values may be a passage's bare name (its id in ``passages:``)."""
+
+BASES = ("stated", "reading")
+
+
+def document_prefixes(slug: str) -> dict[str, str]:
+    """Every prefix a curator's file of document ``slug`` knows.
+
+    >>> document_prefixes("kb")["passage"]
+    'https://w3id.org/policykg/id/kb/passage/'
+    """
+    prefixes = dict(RDF_PREFIXES) | SHARED_PREFIXES
+    prefixes.update({kind: f"{ID}{slug}/{kind}/" for kind in DOCUMENT_KINDS})
+    return prefixes
+
+
+@dataclass
+class PassageEntry:
+    """A passage as the curator wrote it: a quote (and which occurrence), or a range of lines."""
+
+    name: str
+    line: int
+    quote: str = ""
+    occurrence: int | None = None
+    lines: tuple[int, int] | None = None
+
+
+@dataclass
+class Evidence:
+    """One evidenced edge: its object, basis, passages (bare names) and, for a reading, the reason."""
+
+    predicate: rdflib.URIRef
+    object: rdflib.URIRef
+    basis: str
+    passages: list[str]
+    line: int
+    why: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Entry:
+    """One resource of a group: its IRI, its plain triples (with their lines) and its evidenced edges."""
+
+    iri: rdflib.URIRef
+    group: str
+    line: int
+    values: list[tuple[rdflib.URIRef, rdflib.term.Node, int]] = field(default_factory=list)
+    passage_values: list[tuple[rdflib.URIRef, str, int]] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class CuratorFile:
+    """A parsed curator's file; ``problems`` holds what is wrong, each at its line."""
+
+    slug: str
+    where: str
+    prefixes: dict[str, str]
+    passages: dict[str, PassageEntry] = field(default_factory=dict)
+    entries: list[Entry] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def problem(self, node: yaml.Node | int, message: str) -> None:
+        line = node if isinstance(node, int) else node.start_mark.line + 1
+        self.problems.append(Problem(self.where, message, line=line))
+
+    def iri_lines(self) -> dict[str, int]:
+        """The line of every IRI the file mints: resources, passages and qualified relations."""
+        lines = {f"{self.prefixes['passage']}{p.name}": p.line for p in self.passages.values()}
+        for entry in self.entries:
+            lines.setdefault(str(entry.iri), entry.line)
+            for ev in entry.evidence:
+                lines.setdefault(relation_iri(self.prefixes, entry.iri, ev.predicate, ev.object), ev.line)
+        return lines
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, after its last ``#`` or ``/``.
+
+    >>> local_name("https://w3id.org/policykg/def#addresses"), local_name("https://w3id.org/policykg/id/theme/ai")
+    ('addresses', 'ai')
+    """
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def relation_iri(prefixes: dict[str, str], subject: str, predicate: str, obj: str) -> str:
+    """The IRI of the qualified relation of one edge: subject, property and object by their last segments."""
+    return f"{prefixes['relation']}{local_name(subject)}--{local_name(predicate)}--{local_name(obj)}"
+
+
+def parse_curator_file(text: str, slug: str, where: str) -> CuratorFile:
+    """Read a curator's file; what is wrong is in ``problems`` (file:line), never raised."""
+    curated = CuratorFile(slug, where, document_prefixes(slug))
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        curated.problem(mark.line + 1 if mark else 1, f"not valid YAML: {getattr(error, 'problem', error)}")
+        return curated
+    if root is None:
+        return curated
+    if not isinstance(root, yaml.MappingNode):
+        curated.problem(root, "a curator's file is a mapping: passages:, then groups such as interventions:")
+        return curated
+    top = _mapping(curated, root)
+    if "prefixes" in top:
+        _read_prefixes(curated, top["prefixes"][1])
+    if "passages" in top:
+        _read_passages(curated, top["passages"][1])
+    for name, (key, node) in top.items():
+        if name in RESERVED and name != "relations":
+            continue
+        if name in RESERVED or not _is_name(name):
+            curated.problem(key, f"{name!r} cannot name a group: use a plain word such as interventions")
+            continue
+        curated.groups.append(name)
+        for entry_key, entry_node in _mapping(curated, node).values():
+            _read_entry(curated, name, entry_key, entry_node)
+    return curated
+
+
+def _plain(node: yaml.ScalarNode) -> bool:
+    """Whether a scalar was written without quotes (PyYAML's C composer says so with an empty style)."""
+    return not node.style
+
+
+def _is_name(text: str) -> bool:
+    return bool(text) and text[0].isalpha() and all(c.isalnum() or c in "-_" for c in text)
+
+
+def _mapping(curated: CuratorFile, node: yaml.Node) -> dict[str, tuple[yaml.ScalarNode, yaml.Node]]:
+    """A mapping node's entries by key text; a repeated key or a key that is not text is a problem."""
+    if isinstance(node, yaml.ScalarNode) and node.value == "" and _plain(node):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        curated.problem(node, "expected a mapping (key: value lines) here")
+        return {}
+    found: dict[str, tuple[yaml.ScalarNode, yaml.Node]] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            curated.problem(key, "a key must be plain text")
+            continue
+        if key.value in found:
+            curated.problem(
+                key,
+                f"{key.value!r} is written twice (first at line {found[key.value][0].start_mark.line + 1})",
+            )
+            continue
+        found[key.value] = (key, value)
+    return found
+
+
+def _scalars(curated: CuratorFile, node: yaml.Node, *, split: bool = False) -> list[yaml.ScalarNode]:
+    """A scalar or a list of scalars; with ``split`` a scalar's words are separate values."""
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    out = []
+    for item in items:
+        if not isinstance(item, yaml.ScalarNode):
+            curated.problem(item, "expected a value or a list of values here")
+            continue
+        if split and _plain(item):
+            out.extend(
+                yaml.ScalarNode(item.tag, word, item.start_mark, item.end_mark) for word in item.value.split()
+            )
+        else:
+            out.append(item)
+    return out
+
+
+def _read_prefixes(curated: CuratorFile, node: yaml.Node) -> None:
+    for name, (_key, value) in _mapping(curated, node).items():
+        if not isinstance(value, yaml.ScalarNode) or not value.value.startswith(("http://", "https://")):
+            curated.problem(value, f"prefix {name} needs an http(s) IRI")
+            continue
+        curated.prefixes[name] = value.value
+
+
+def _read_passages(curated: CuratorFile, node: yaml.Node) -> None:
+    for name, (key, value) in _mapping(curated, node).items():
+        line = key.start_mark.line + 1
+        if not _is_name(name):
+            curated.problem(
+                key, f"passage name {name!r}: use letters, digits and hyphens, starting with a letter"
+            )
+            continue
+        if isinstance(value, yaml.ScalarNode):
+            curated.passages[name] = PassageEntry(name, line, quote=value.value)
+            continue
+        fields = _mapping(curated, value)
+        entry = PassageEntry(name, line)
+        unknown = set(fields) - {"quote", "occurrence", "lines"}
+        if unknown:
+            curated.problem(
+                value, f"a passage takes quote, occurrence or lines, not {', '.join(sorted(unknown))}"
+            )
+        if "quote" in fields and "lines" in fields:
+            curated.problem(value, "a passage has a quote or lines, not both")
+        if "quote" in fields:
+            entry.quote = fields["quote"][1].value if isinstance(fields["quote"][1], yaml.ScalarNode) else ""
+        if "occurrence" in fields:
+            number = _integer(fields["occurrence"][1])
+            if number is None or number < 1:
+                curated.problem(fields["occurrence"][1], "occurrence is a whole number from 1")
+            entry.occurrence = number
+        if "lines" in fields:
+            entry.lines = _line_range(
+                fields["lines"][1].value if isinstance(fields["lines"][1], yaml.ScalarNode) else ""
+            )
+            if entry.lines is None:
+                curated.problem(fields["lines"][1], "lines are written FIRST-LAST, as 12-14, or one number")
+        if not entry.quote and entry.lines is None:
+            curated.problem(value, f"passage {name} needs a quote or lines")
+        curated.passages[name] = entry
+
+
+def _integer(node: yaml.Node) -> int | None:
+    if isinstance(node, yaml.ScalarNode) and node.value.isdigit():
+        return int(node.value)
+    return None
+
+
+def _line_range(text: str) -> tuple[int, int] | None:
+    """``"12-14"`` or ``"12"`` as a pair of line numbers.
+
+    >>> _line_range("12-14"), _line_range("7"), _line_range("3-x")
+    ((12, 14), (7, 7), None)
+    """
+    first, _, last = text.strip().partition("-")
+    last = last or first
+    if first.isdigit() and last.isdigit() and 0 < int(first) <= int(last):
+        return int(first), int(last)
+    return None
+
+
+def _read_entry(curated: CuratorFile, group: str, key: yaml.ScalarNode, node: yaml.Node) -> None:
+    default = GROUP_DEFAULTS.get(group)
+    if default and ":" not in key.value and not key.value.startswith("<"):
+        iri = rdflib.URIRef(curated.prefixes[default[0]] + key.value) if _is_name(key.value) else None
+    else:
+        iri = resolve_iri(curated, key)
+    if iri is None:
+        if default:
+            curated.problem(key, f"{key.value!r} is not a name (letters, digits, hyphens) or a prefixed IRI")
+        return
+    entry = Entry(iri, group, key.start_mark.line + 1)
+    if default:
+        entry.values.append((RDF.type, default[1], entry.line))
+    curated.entries.append(entry)
+    for _name, (prop_key, value) in _mapping(curated, node).items():
+        predicate = _property(curated, prop_key)
+        if predicate is None:
+            continue
+        if isinstance(value, yaml.MappingNode) and not _is_literal_map(value):
+            _read_evidence(curated, entry, predicate, value)
+            continue
+        _read_values(curated, entry, predicate, value)
+
+
+def _property(curated: CuratorFile, key: yaml.ScalarNode) -> rdflib.URIRef | None:
+    if key.value in SHORT_KEYS:
+        return SHORT_KEYS[key.value]
+    if ":" not in key.value and not key.value.startswith("<"):
+        if not _is_name(key.value):
+            curated.problem(key, f"{key.value!r} is not a property: write a pkg: term or a prefixed IRI")
+            return None
+        return PKG[key.value]
+    return resolve_iri(curated, key)
+
+
+def _is_literal_map(node: yaml.MappingNode) -> bool:
+    keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+    return bool(keys) and (set(keys) <= {"value", "datatype"} or all(_is_language(k) for k in keys))
+
+
+def _is_language(text: str) -> bool:
+    return 2 <= len(text) <= 3 and text.isalpha() and text.islower()
+
+
+def resolve_iri(curated: CuratorFile, node: yaml.ScalarNode) -> rdflib.URIRef | None:
+    """A prefixed name (``inst:ncsc``) or ``<IRI>`` as an IRI; anything else is a problem."""
+    text = node.value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        iri = text[1:-1]
+        if iri.startswith(("http://", "https://")) and not any(c in iri for c in ' <>"{}|\\^`'):
+            return rdflib.URIRef(iri)
+        curated.problem(node, f"{text} is not an absolute http(s) IRI")
+        return None
+    prefix, colon, local = text.partition(":")
+    if not colon or any(c.isspace() for c in text):
+        curated.problem(node, f"{text!r} is not an IRI: write prefix:name (as inst:ncsc) or <https://…>")
+        return None
+    if prefix not in curated.prefixes:
+        known = ", ".join(sorted(curated.prefixes))
+        curated.problem(
+            node,
+            f"unknown prefix {prefix!r} in {text!r}; known prefixes: {known} (declare more under prefixes:)",
+        )
+        return None
+    return rdflib.URIRef(curated.prefixes[prefix] + local)
+
+
+def _read_values(curated: CuratorFile, entry: Entry, predicate: rdflib.URIRef, node: yaml.Node) -> None:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        _read_literal_map(curated, entry, predicate, node)
+        return
+    passage_valued = predicate in PASSAGE_VALUED
+    for item in _scalars(curated, node, split=passage_valued):
+        item_line = item.start_mark.line + 1
+        if passage_valued and ":" not in item.value and not item.value.startswith("<"):
+            entry.passage_values.append((predicate, item.value, item_line))
+            continue
+        term = _term(curated, item)
+        if term is not None:
+            entry.values.append((predicate, term, item_line or line))
+
+
+def _read_literal_map(
+    curated: CuratorFile, entry: Entry, predicate: rdflib.URIRef, node: yaml.MappingNode
+) -> None:
+    fields = _mapping(curated, node)
+    if "value" in fields:
+        datatype = resolve_iri(curated, fields["datatype"][1]) if "datatype" in fields else None
+        value = fields["value"][1]
+        if datatype is not None and isinstance(value, yaml.ScalarNode):
+            entry.values.append(
+                (predicate, rdflib.Literal(value.value, datatype=datatype), value.start_mark.line + 1)
+            )
+        elif datatype is None:
+            curated.problem(node, "a typed value needs value: and datatype: (as xsd:date)")
+        return
+    for language, (_, value) in fields.items():
+        for item in _scalars(curated, value):
+            entry.values.append(
+                (predicate, rdflib.Literal(item.value, lang=language), item.start_mark.line + 1)
+            )
+
+
+def _term(curated: CuratorFile, node: yaml.ScalarNode) -> rdflib.term.Node | None:
+    """A scalar as an RDF term: quoted text is a string; otherwise an IRI, a number, a boolean or text."""
+    text = node.value
+    if not _plain(node):
+        return rdflib.Literal(text)
+    if text.startswith("<") or (":" in text and not any(c.isspace() for c in text)):
+        return resolve_iri(curated, node)
+    if text in ("true", "false"):
+        return rdflib.Literal(text, datatype=XSD.boolean)
+    digits = text.removeprefix("-").removeprefix("+")
+    if digits.isdigit():
+        return rdflib.Literal(text, datatype=XSD.integer)
+    if "." in digits and digits.replace(".", "", 1).isdigit():
+        try:
+            Decimal(text)
+        except InvalidOperation:
+            pass
+        else:
+            return rdflib.Literal(text, datatype=XSD.decimal)
+    return rdflib.Literal(text)
+
+
+def _read_evidence(
+    curated: CuratorFile, entry: Entry, predicate: rdflib.URIRef, node: yaml.MappingNode
+) -> None:
+    for key, spec in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            curated.problem(key, "an edge's target is an IRI")
+            continue
+        target = resolve_iri(curated, key)
+        if target is None:
+            continue
+        line = key.start_mark.line + 1
+        basis, passages, why = _evidence_spec(curated, spec)
+        if basis:
+            entry.evidence.append(Evidence(predicate, target, basis, passages, line, why))
+
+
+def _evidence_spec(curated: CuratorFile, node: yaml.Node) -> tuple[str, list[str], dict[str, str]]:
+    """``stated p1 p2`` or ``{reading: p1, why: {nl: …, en: …}}`` as basis, passage names and reason (a stated
+    edge may carry a ``note`` instead, written like ``why``)."""
+    hint = "write the basis and passages, as 'stated p1 p2' or {reading: p1, why: {nl: …, en: …}}"
+    if isinstance(node, yaml.ScalarNode):
+        words = node.value.split()
+        if not words or words[0] not in BASES:
+            curated.problem(node, f"an edge needs its basis first (stated or reading): {hint}")
+            return "", [], {}
+        return words[0], words[1:], {}
+    fields = _mapping(curated, node)
+    bases = [b for b in BASES if b in fields]
+    unknown = set(fields) - {*BASES, "why", "note"}
+    if len(bases) != 1 or unknown:
+        curated.problem(node, f"an edge has exactly one of stated or reading, and why for a reading: {hint}")
+        return "", [], {}
+    passages = [n.value for n in _scalars(curated, fields[bases[0]][1], split=True)]
+    why: dict[str, str] = {}
+    explained = "why" if bases[0] == "reading" else "note"
+    wrong = "note" if explained == "why" else "why"
+    if wrong in fields:
+        curated.problem(
+            fields[wrong][0],
+            "a reading gives its reason under why:"
+            if wrong == "note"
+            else "a stated edge takes a note:, not why:",
+        )
+    if explained in fields:
+        for language, (_, text) in _mapping(curated, fields[explained][1]).items():
+            if isinstance(text, yaml.ScalarNode):
+                why[language] = text.value
+    return bases[0], passages, why
+
+
+def read_curator_file(path: Path, slug: str, where: str) -> CuratorFile:
+    """Read and parse the curator's file at ``path``; raises when it cannot be read as UTF-8 text."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PolicyKGError(
+            f"{where} is not UTF-8 text", [Problem(where, f"byte {error.start} is not valid UTF-8")]
+        ) from None
+    return parse_curator_file(text, slug, where)
+
+
+_LINES: dict[tuple[str, int], dict[str, int]] = {}
+
+
+def curator_line(path: Path, iri: str) -> int | None:
+    """The line of the curator's file at ``path`` where ``iri`` is written (resource, passage or edge), for
+    messages about the Turtle compiled from it."""
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return None
+    if key not in _LINES:
+        try:
+            curated = read_curator_file(path, path.stem, str(path))
+        except PolicyKGError:
+            return None
+        _LINES[key] = curated.iri_lines()
+    return _LINES[key].get(iri)
