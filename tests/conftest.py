@@ -95,3 +95,19 @@ def run_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess
     if root is not None:
         command[3:3] = ["--root", str(root)]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+COVERAGE_LINE = (
+    r"coverage: (\d+) of (\d+) sentences anchored, (\d+) left out with a reason, 0 unaccounted for: ([\d.]+)%"
+)
+
+
+def coverage_figures(stdout: str) -> tuple[int, int, int, float]:
+    """Anchored, total, left out and the share anchored, from ``policykg coverage``'s last line, which must
+    report nothing unaccounted for."""
+    import re
+
+    last = stdout.strip().splitlines()[-1]
+    match = re.fullmatch(COVERAGE_LINE, last)
+    assert match, last
+    return int(match[1]), int(match[2]), int(match[3]), float(match[4])

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from conftest import ROOT, run_cli
+from conftest import ROOT, coverage_figures, run_cli
 
 from policykg.coverage import split_sentences
 from policykg.project import Project
@@ -15,13 +13,7 @@ PASSAGES = "graphs/kernboodschap-digitalisering/passages.ttl"
 def test_the_fiche_is_fully_accounted_for() -> None:
     result = run_cli("coverage", root=ROOT)
     assert result.returncode == 0, result.stdout
-    last = result.stdout.strip().splitlines()[-1]
-    match = re.fullmatch(
-        r"coverage: (\d+) of (\d+) sentences anchored, (\d+) left out with a reason, 0 unaccounted for: ([\d.]+)%",
-        last,
-    )
-    assert match, last
-    anchored, total, left_out, share = int(match[1]), int(match[2]), int(match[3]), float(match[4])
+    anchored, total, left_out, share = coverage_figures(result.stdout)
     assert anchored + left_out == total
     assert share == round(100 * anchored / total, 1) and share > 95
 

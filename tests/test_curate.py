@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from policykg.curate.compile import compile_document, name_words
 from policykg.curate.format import parse_curator_file
 from policykg.curate.scaffold import add_passage, new_document
 from policykg.curate.write import stale_files, write_compiled
+from policykg.errors import PolicyKGError
 from policykg.project import Project
 
 FICHE = "kernboodschap-digitalisering"
@@ -76,7 +78,45 @@ def test_a_repeated_quote_lists_its_occurrences_and_an_occurrence_gets_prefix_an
 def test_fold_maps_every_folded_character_back_to_the_source() -> None:
     folded, origin = fold(TEXT)
     assert len(folded) == len(origin) and origin == sorted(origin)
-    assert "gemeente's" in folded and "efficiënte" in folded and "\u00ad" not in folded
+    assert "gemeente's" in folded and unicodedata.normalize("NFD", "efficiënte") in folded
+    assert "\u00ad" not in folded
+
+
+def test_an_accent_written_as_a_combining_mark_anchors_the_right_characters() -> None:
+    text = "Titel\nDe cafe\u0301 en de re\u0301gie zijn open. Het NCSC helpt gemeenten.\n"
+    source = SourceText(text)
+    assert source.anchor("Het NCSC helpt gemeenten.").exact == "Het NCSC helpt gemeenten."
+    assert source.anchor("café en de régie").exact == "cafe\u0301 en de re\u0301gie"
+
+
+def test_lines_anchor_the_lines_asked_for_even_where_their_text_repeats() -> None:
+    source = SourceText(TEXT)
+    anchor = source.anchor_lines(5, 5)
+    assert (
+        anchor.line == 5
+        and anchor.prefix
+        and TEXT.index(anchor.prefix + anchor.exact) + len(anchor.prefix) == anchor.start
+    )
+    assert source.line_count() == 5
+    with pytest.raises(QuoteError, match="which has 5 lines"):
+        source.anchor_lines(6, 6)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Xijler I: veilige", "the quote has 'X' (U+0058 LATIN CAPITAL LETTER X) where the source has 'P'"),
+        ("Pijer I: veilige", "the source has 'l' (U+006C LATIN SMALL LETTER L), which the quote lacks"),
+        (
+            "Pijjler I: veilige",
+            "the quote has 'j' (U+006A LATIN SMALL LETTER J), which the source lacks there",
+        ),
+    ],
+)
+def test_the_first_difference_is_named_where_it_is(typed: str, message: str) -> None:
+    with pytest.raises(QuoteError) as caught:
+        SourceText(TEXT).anchor(typed)
+    assert caught.value.places[0].startswith("line 1, column ") and message in caught.value.places[0]
 
 
 def test_whole_word_names() -> None:
@@ -316,3 +356,57 @@ def test_a_shape_violation_in_a_compiled_resource_is_reported_at_its_entry(fiche
     result = run_cli("validate", root=fiche_curated.root)
     assert result.returncode == 1
     assert f"graphs/{FICHE}/{FICHE}.yaml:{line}:" in result.stderr and "pkg:amount" in result.stderr
+
+
+def test_convert_refuses_a_slug_that_is_not_a_documents(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    for slug in ("../../outside", "shared", "."):
+        result = run_cli("convert", slug, root=project.root)
+        assert result.returncode == 2 and "internal error" not in result.stderr, (slug, result.stderr)
+
+
+def test_anchor_keeps_the_curators_file_whole_whatever_its_layout(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    source = tmp_path / "nota.txt"
+    source.write_text(
+        "Titel\nEen \u0093zin\u0094 met tekens.\nMaatregelen:\nMaatregelen:\n", encoding="utf-8"
+    )
+    new_document(project, "nota", source)
+    path = project.graphs_dir / "nota" / "nota.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("passages:\n", "passages: {}   # name: quote\n"),
+        encoding="utf-8",
+    )
+    add_passage(project, "nota", lines=(2, 2), name="zin")
+    fourth = add_passage(project, "nota", lines=(4, 4), name="vierde")
+    assert fourth.anchor.line == 4 and fourth.anchor.prefix
+    with pytest.raises(PolicyKGError, match="passage name"):
+        add_passage(project, "nota", "Titel", name="a b\nc: d")
+    compiled = compile_document(project, "nota")
+    assert compiled.problems == []
+    passages = rdflib.Graph().parse(data=compiled.files["passages.ttl"], format="turtle")
+    assert "Een \u0093zin\u0094 met tekens." in {str(o) for o in passages.objects(None, OA.exact)}
+
+
+def test_aliases_are_refused_and_alike_subjects_get_their_own_relation() -> None:
+    problems = _problems(
+        "passages:\n  p1: x\nbudget:\n  budget:a:\n    label: &l {nl: a, en: b}\n  budget:b:\n    label: *l\n"
+    )
+    assert problems[0].startswith("5: anchors and aliases")
+    curated = parse_curator_file(
+        "priorities:\n  weerbaar:\n    refersTo:\n      law:avg: stated p1\n"
+        "interventions:\n  weerbaar:\n    refersTo:\n      law:avg: stated p1\n",
+        "kb",
+        "kb.yaml",
+    )
+    assert (
+        curated.problems == []
+        and len({(e.iri, ev.object) for e in curated.entries for ev in e.evidence}) == 2
+    )
+
+
+def test_generated_turtle_without_its_curators_file_is_refused(fiche_curated: Project) -> None:
+    assert run_cli("compile", root=fiche_curated.root).returncode == 0
+    (fiche_curated.graphs_dir / FICHE / f"{FICHE}.yaml").unlink()
+    result = run_cli("validate", root=fiche_curated.root)
+    assert result.returncode == 1 and f"compiled from {FICHE}.yaml, which is missing" in result.stderr

@@ -111,28 +111,18 @@ def curated(tmp_path_factory: pytest.TempPathFactory) -> Project:
         and "occurrence 1: line 14" in twice.stderr
         and "occurrence 2: line 21" in twice.stderr
     )
-    cli(
-        root,
-        "anchor",
-        "--document",
-        SLUG,
-        "--name",
-        "p1-ncsc",
-        "--occurrence",
-        "1",
-        "Dit doen we samen met het NCSC.",
-    )
-    cli(
-        root,
-        "anchor",
-        "--document",
-        SLUG,
-        "--name",
-        "p2-ncsc",
-        "--occurrence",
-        "2",
-        "Dit doen we samen met het NCSC.",
-    )
+    for number in (1, 2):
+        cli(
+            root,
+            "anchor",
+            "--document",
+            SLUG,
+            "--name",
+            f"p{number}-ncsc",
+            "--occurrence",
+            str(number),
+            "Dit doen we samen met het NCSC.",
+        )
     cli(root, "anchor", "--document", SLUG, "--name", "table-header", "--lines", "32-32")
     for name, quote in QUOTES.items():
         add_passage(project, SLUG, quote, name=name)

@@ -90,19 +90,23 @@ def cmd_compile(args: argparse.Namespace) -> int:
     slugs = [_slug(project, s) for s in args.documents] or None
     results = compile_all(project, slugs)
     if args.check:
-        stale = [p for c in results for p in stale_files(project, c)]
+        stale = [_problem(project, p) for c in results for p in stale_files(project, c)]
+        stale += [Problem(project.relative(path), why) for path, why in orphans(project)]
         if stale:
             raise PolicyKGError(
                 f"{len(stale)} generated file(s) differ from their curator's file; run: policykg compile",
-                [_problem(project, p) for p in stale],
+                stale,
             )
         print(f"all {len(results)} curated document(s) are compiled")
         return EXIT_OK
     for compiled in results:
         changed = write_compiled(project, compiled)
-        print(f"{compiled.slug}: {len(changed)} of {len(compiled.files)} file(s) written")
+        removed = [p for p in changed if p.name not in compiled.files]
+        written = [p for p in changed if p.name in compiled.files]
+        gone = f", {len(removed)} removed" if removed else ""
+        print(f"{compiled.slug}: {len(written)} of {len(compiled.files)} file(s) written{gone}")
         for path in changed:
-            print(f"  {project.relative(path)}")
+            print(f"  {project.relative(path)}{' (removed)' if path in removed else ''}")
     return EXIT_OK
 
 
@@ -113,19 +117,31 @@ def _problem(project: Project, path: Path) -> Problem:
 def cmd_convert(args: argparse.Namespace) -> int:
     from .curate.compile import compile_document, curator_file
     from .curate.convert import convert_document
+    from .curate.scaffold import is_slug
 
     project = find_project(args.root)
+    if not is_slug(args.document):
+        raise PolicyKGError(
+            f"{args.document!r} is not a document's slug (lower-case letters, digits, hyphens)",
+            exit_code=EXIT_USAGE,
+        )
     folder = project.graphs_dir / args.document
-    if not folder.is_dir():
-        raise PolicyKGError(f"no folder {project.relative(folder)}", exit_code=EXIT_USAGE)
+    if not folder.is_dir() or folder.is_symlink() or not any(folder.glob("*.ttl")):
+        raise PolicyKGError(
+            f"no Turtle in a folder {project.relative(folder)}/ to convert", exit_code=EXIT_USAGE
+        )
     path = curator_file(project, args.document)
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise PolicyKGError(f"{project.relative(path)} exists already", exit_code=EXIT_USAGE)
     text = convert_document(project, args.document)
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(path)
-    compiled = compile_document(project, args.document)
+    try:
+        compiled = compile_document(project, args.document)
+    except BaseException:
+        path.unlink()
+        raise
     if compiled.problems:
         path.unlink()
         raise PolicyKGError("the converted file does not compile; nothing was kept", compiled.problems)
@@ -136,12 +152,25 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def orphans(project: Project) -> list[tuple[Path, str]]:
+    """Generated Turtle whose curator's file is gone."""
+    from .curate.compile import curated_slugs, is_generated
+
+    curated = set(curated_slugs(project))
+    return [
+        (path, f"it was compiled from {path.parent.name}.yaml, which is missing: restore it, or remove the file")
+        for path in sorted(project.graphs_dir.glob("*/*.ttl"))
+        if path.parent.name not in curated and is_generated(path)
+    ]
+
+
 def require_compiled(project: Project) -> None:
     """Stop when a curator's file does not compile, or its generated Turtle is out of date."""
     from .curate.compile import curated_slugs
     from .curate.write import quick_stale
 
     stale = [item for slug in curated_slugs(project) for item in quick_stale(project, slug)]
+    stale += orphans(project)
     if stale:
         raise PolicyKGError(
             f"{len(stale)} generated file(s) are out of date with their curator's file; run: policykg compile",

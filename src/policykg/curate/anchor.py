@@ -22,6 +22,10 @@ from dataclasses import dataclass
 CONTEXT = 32
 """Characters of ``oa:prefix`` and ``oa:suffix`` written when a quote occurs more than once."""
 
+MAX_WINDOWS = 4000
+"""At most this many places of a source are compared with a quote that did not match, so that a long source
+answers in about a second: there, only the places around the quote's longest words."""
+
 LABEL_WORDS = 8
 """Words of the quote a passage's label shows."""
 
@@ -42,7 +46,7 @@ def _fold_char(char: str) -> str:
         return "-"
     if char.isspace():
         return " "
-    return unicodedata.normalize("NFKC", char)
+    return unicodedata.normalize("NFKD", char)
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -50,14 +54,17 @@ def fold(text: str) -> tuple[str, list[int]]:
     character of ``text`` it comes from.
 
     Runs of white space become one space; a soft hyphen (or ``¬``) and the white space after it vanish;
-    curly quotes become straight; dashes become hyphens; ligatures become their letters.
+    curly quotes become straight; dashes become hyphens; ligatures become their letters; every character
+    is decomposed (NFKD), so that an accent written as one character or as a letter and a combining mark
+    compare equal. The indices are into ``text`` as given.
 
-    >>> fold("l’ef\\ufb01ciëntie")[0]
-    "l'efficiëntie"
+    >>> fold("l’ef\\ufb01ciëntie")[0] == unicodedata.normalize("NFKD", "l'efficiëntie")
+    True
+    >>> fold("cafe\\u0301 café")[0].split() == [unicodedata.normalize("NFD", "café")] * 2
+    True
     >>> fold("digi¬\\n  taal  —  nu")[0]
     'digitaal - nu'
     """
-    text = unicodedata.normalize("NFC", text)
     out: list[str] = []
     origin: list[int] = []
     index, size = 0, len(text)
@@ -109,10 +116,15 @@ class Near:
 
     def describe(self) -> str:
         """One line for a person: where, how close, and what differs."""
-        return (
-            f"line {self.line}, column {self.column} ({self.score:.0%} alike): the quote has {_show(self.quoted)}"
-            f" where the source has {_show(self.found)}; the source reads «{self.text}»"
-        )
+        if self.quoted and self.found:
+            differs = f"the quote has {_show(self.quoted)} where the source has {_show(self.found)}"
+        elif self.quoted:
+            differs = f"the quote has {_show(self.quoted)}, which the source lacks there"
+        elif self.found:
+            differs = f"the source has {_show(self.found)}, which the quote lacks"
+        else:
+            differs = "the quote runs on past the end of the source"
+        return f"line {self.line}, column {self.column} ({self.score:.0%} alike): {differs}; the source reads «{self.text}»"
 
 
 def _show(char: str) -> str:
@@ -174,14 +186,32 @@ class SourceText:
             at = self.text.find(exact, at + 1)
         return count
 
+    def line_count(self) -> int:
+        """How many lines the source has (a final line break ends the last line, it starts none)."""
+        return self.text.count("\n") + (0 if self.text.endswith("\n") or not self.text else 1)
+
+    def line_span(self, first: int, last: int) -> tuple[int, int]:
+        """Where lines ``first`` to ``last`` (1-based, inclusive) are, white space at both ends left out."""
+        count = self.line_count()
+        if not 1 <= first <= last <= count:
+            raise QuoteError(f"lines {first}-{last} are not in the source, which has {count} lines", [])
+        start = self.line_starts[first - 1]
+        end = self.line_starts[last] if last < len(self.line_starts) else len(self.text)
+        piece = self.text[start:end]
+        if not piece.strip():
+            raise QuoteError(f"lines {first}-{last} are blank", [])
+        lead = len(piece) - len(piece.lstrip())
+        return start + lead, start + len(piece.rstrip())
+
     def lines(self, first: int, last: int) -> str:
         """The text of lines ``first`` to ``last`` (1-based, inclusive), white space at both ends removed."""
-        if not 1 <= first <= last <= len(self.line_starts):
-            raise QuoteError(
-                f"lines {first}-{last} are not in the source, which has {len(self.line_starts)} lines", []
-            )
-        end = self.line_starts[last] if last < len(self.line_starts) else len(self.text)
-        return self.text[self.line_starts[first - 1] : end].strip()
+        start, end = self.line_span(first, last)
+        return self.text[start:end]
+
+    def anchor_lines(self, first: int, last: int) -> Anchor:
+        """The passage that is lines ``first`` to ``last``, told apart from a repeat of its text elsewhere."""
+        start, end = self.line_span(first, last)
+        return self._at(start, end)
 
     def anchor(self, quote: str, occurrence: int | None = None) -> Anchor:
         """The one place ``quote`` picks out; ``occurrence`` (1-based) chooses among repeats.
@@ -212,13 +242,17 @@ class SourceText:
                 [],
             )
         start, end = spans[(occurrence or 1) - 1]
+        return self._at(start, end)
+
+    def _at(self, start: int, end: int) -> Anchor:
+        """The anchor of the characters ``start`` to ``end``, with context where they repeat."""
         exact = self.text[start:end]
         prefix = suffix = ""
         if self.count_exact(exact) > 1:
             prefix = self.text[max(0, start - CONTEXT) : start]
             suffix = self.text[end : end + CONTEXT]
             if self.count_exact(prefix + exact + suffix) != 1:
-                raise QuoteError(f"the quote {_excerpt(quote)} cannot be told apart from its repeats", [])
+                raise QuoteError(f"the quote {_excerpt(exact)} cannot be told apart from its repeats", [])
         return Anchor(start, end, exact, prefix, suffix, self.line_of(start), self.line_of(end - 1))
 
     def nearest_places(self, quote: str, limit: int = 3) -> list[Near]:
@@ -230,7 +264,7 @@ class SourceText:
             return []
         step = max(1, len(needle) // 4)
         scored: list[tuple[float, int]] = []
-        for at in range(0, max(1, len(self.folded) - len(needle) // 2), step):
+        for at in self._candidates(needle, step):
             window = self.folded[at : at + len(needle) + step]
             matcher = difflib.SequenceMatcher(None, needle, window, autojunk=False)
             if matcher.real_quick_ratio() > 0.5 and matcher.quick_ratio() > 0.5:
@@ -247,27 +281,49 @@ class SourceText:
             places.append(self._describe(quote, needle, quote_origin[lead:], max(0, at - step), score))
         return places
 
+    def _candidates(self, needle: str, step: int) -> list[int]:
+        """Where to compare a quote with the source: every ``step`` characters of a short source; in a long
+        one, around each occurrence of the quote's longest words (at most :data:`MAX_WINDOWS` places)."""
+        if len(self.folded) // step <= MAX_WINDOWS:
+            return list(range(0, max(1, len(self.folded) - len(needle) // 2), step))
+        words = sorted({w for w in needle.split() if len(w) > 3}, key=lambda w: (-len(w), w))[:4]
+        starts: set[int] = set()
+        for word in words:
+            offset, at = needle.find(word), self.folded.find(word)
+            while at >= 0 and len(starts) < MAX_WINDOWS:
+                starts.add(max(0, at - offset - step // 2))
+                at = self.folded.find(word, at + 1)
+        return sorted(starts)
+
     def _describe(self, quote: str, needle: str, origin: list[int], at: int, score: float) -> Near:
-        """Align ``needle`` with the folded source from ``at`` and name the first character that differs."""
+        """Align ``needle`` with the folded source near ``at`` and name the first character that differs."""
         window = self.folded[at : at + len(needle) + 3 * max(1, len(needle) // 4)]
-        ops = difflib.SequenceMatcher(None, needle, window, autojunk=False).get_opcodes()
-        begin = ops[0][4] if ops and ops[0][0] == "insert" else 0
+        blocks = [
+            b
+            for b in difflib.SequenceMatcher(None, needle, window, autojunk=False).get_matching_blocks()
+            if b.size
+        ]
+        begin = max(0, blocks[0].b - blocks[0].a) if blocks else 0
+        aligned = window[begin : begin + len(needle) + max(2, len(needle) // 4)]
+        ops = difflib.SequenceMatcher(None, needle, aligned, autojunk=False).get_opcodes()
         differs = next(
             (
-                (i1, j1)
+                (i1, j1, tag)
                 for tag, i1, _, j1, _ in ops
-                if tag != "equal" and 0 < i1 < len(needle) or tag in ("replace", "delete")
+                if tag != "equal" and not (tag == "insert" and i1 == len(needle))
             ),
-            (len(needle), len(window)),
+            (len(needle), len(aligned), "equal"),
         )
-        quoted = quote[origin[differs[0]]] if differs[0] < len(needle) else ""
-        where = min(at + differs[1], len(self.origin) - 1)
-        source_index = self.origin[where] if at + differs[1] < len(self.origin) else len(self.text)
-        found = self.text[source_index] if source_index < len(self.text) else ""
+        index, offset, tag = differs
+        quoted = quote[origin[index]] if index < len(needle) and tag != "insert" else ""
+        position = at + begin + offset
+        source_index = self.origin[position] if position < len(self.origin) else len(self.text)
+        found = self.text[source_index] if source_index < len(self.text) and tag != "delete" else ""
+        where = min(source_index, max(0, len(self.text) - 1))
         start = self.origin[min(at + begin, len(self.origin) - 1)]
         return Near(
-            line=self.line_of(min(source_index, len(self.text) - 1)),
-            column=self.column_of(min(source_index, len(self.text) - 1)),
+            line=self.line_of(where),
+            column=self.column_of(where),
             score=score,
             text=_excerpt_plain(self.text[start : start + len(needle) + 10]),
             quoted=quoted,

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ..errors import PolicyKGError, Problem
+from ..errors import PolicyKGError, Problem, os_message
 from ..load import GENERATED_MARK
 from ..namespaces import ID, OA, PKG
 from ..project import Project, read_file
@@ -45,6 +45,36 @@ def curated_slugs(project: Project) -> list[str]:
     if not project.graphs_dir.is_dir():
         return []
     return sorted(p.parent.name for p in project.graphs_dir.glob("*/*.yaml") if p.stem == p.parent.name)
+
+
+def source_path(project: Project, curated: CuratorFile) -> Path:
+    """The document's text: the file in sources/ that its ``pkg:sourceFile`` names (a plain file name),
+    else ``sources/<slug>.txt``. Raises when the name would leave sources/ or the file cannot be read."""
+    name, line = source_name(curated), source_line(curated)
+    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise PolicyKGError(
+            f"cannot compile {curated.where}",
+            [
+                Problem(
+                    curated.where, f"sourceFile {name!r} must be the name of a file in sources/", line=line
+                )
+            ],
+        )
+    return project.sources_dir / name
+
+
+def read_source(project: Project, curated: CuratorFile) -> str:
+    """The text of the document's source, UTF-8; raises with the line of its ``sourceFile`` if it cannot be
+    read."""
+    path = source_path(project, curated)
+    try:
+        return read_file(path).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        why = os_message(error) if isinstance(error, OSError) else f"byte {error.start} is not valid UTF-8"
+        raise PolicyKGError(
+            f"cannot compile {curated.where}: the source text {project.relative(path)} cannot be read ({why})",
+            [Problem(curated.where, "the document's source text is named here", line=source_line(curated))],
+        ) from None
 
 
 def is_generated(path: Path) -> bool:
@@ -87,12 +117,20 @@ def inputs_digest(project: Project, slug: str) -> str:
     """The SHA-256 of everything a compile of ``slug`` reads, recorded in each file it writes."""
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     path = curator_file(project, slug)
-    curated_bytes = read_file(path)
-    source = project.sources_dir / source_name(
-        parse_curator_file(curated_bytes.decode("utf-8", "replace"), slug, "")
-    )
+    try:
+        curated_bytes = read_file(path)
+    except OSError:
+        return "unreadable"
+    curated = parse_curator_file(curated_bytes.decode("utf-8", "replace"), slug, "")
+    try:
+        source = source_path(project, curated)
+    except PolicyKGError:
+        source = project.sources_dir
     for item in (path, source, *context_files(project)):
-        data = curated_bytes if item == path else read_file(item) if item.is_file() else b""
+        try:
+            data = curated_bytes if item == path else read_file(item)
+        except OSError:
+            data = b""
         digest.update(project.relative(item).encode() + b"\0" + hashlib.sha256(data).digest())
     return digest.hexdigest()
 
@@ -105,7 +143,14 @@ def read_context(project: Project, slug: str) -> Context:
     label, alt = str(RDFS.label), str(SKOS.altLabel)
     member, defined_by = str(RDFS.member), str(RDFS.isDefinedBy)
     for path in context_files(project):
-        for triple in ox.parse(read_file(path), format=ox.RdfFormat.TURTLE):
+        try:
+            triples = list(ox.parse(read_file(path), format=ox.RdfFormat.TURTLE))
+        except (SyntaxError, OSError) as error:
+            raise PolicyKGError(
+                "cannot compile: a Turtle file it reads is not valid",
+                [Problem(project.relative(path), str(error).strip().splitlines()[0])],
+            ) from None
+        for triple in triples:
             subject, predicate, value = triple.subject, triple.predicate.value, triple.object
             if not isinstance(subject, ox.NamedNode):
                 continue
@@ -125,18 +170,13 @@ def compile_document(project: Project, slug: str, context: Context | None = None
     where = project.relative(path)
     curated = read_curator_file(path, slug, where)
     compiled = Compiled(slug, curated=curated)
-    source = project.sources_dir / source_name(curated)
-    try:
-        text = read_file(source).decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PolicyKGError(
-            f"cannot compile {where}",
-            [Problem(project.relative(source), f"the source text cannot be read: {error}")],
-        ) from None
+    text = read_source(project, curated)
     context = context or read_context(project, slug)
     builder = _Builder(curated, SourceText(text), context)
     builder.build()
-    compiled.problems = sorted(curated.problems + builder.problems)
+    compiled.problems = sorted(
+        curated.problems + builder.problems, key=lambda p: (p.where, p.line or 0, p.message)
+    )
     if not compiled.problems:
         inputs = inputs_digest(project, slug)
         names = " ".join(f"{name}.ttl" for name in sorted(builder.graphs))
@@ -159,6 +199,15 @@ def source_name(curated: CuratorFile) -> str:
             if predicate == PKG.sourceFile:
                 return str(value)
     return f"{curated.slug}.txt"
+
+
+def source_line(curated: CuratorFile) -> int | None:
+    """The line of the curator's file that names the source, if one does."""
+    for entry in curated.entries:
+        for predicate, _, line in entry.values:
+            if predicate == PKG.sourceFile:
+                return line
+    return None
 
 
 def name_words(text: str) -> str:
@@ -189,6 +238,7 @@ class _Builder:
         self.graphs: dict[str, rdflib.Graph] = defaultdict(lambda: rdflib.Graph(bind_namespaces="none"))
         self.problems: list[Problem] = []
         self.anchors: dict[str, Anchor] = {}
+        self.edges: set[tuple[rdflib.URIRef, rdflib.URIRef, rdflib.URIRef]] = set()
         self.document = rdflib.URIRef(f"{ID}{curated.slug}")
         self.own = f"{ID}{curated.slug}/"
 
@@ -216,8 +266,7 @@ class _Builder:
         for name, entry in sorted(self.curated.passages.items()):
             try:
                 if entry.lines:
-                    quote = self.source.lines(*entry.lines)
-                    anchor = self.source.anchor(quote, occurrence=entry.occurrence)
+                    anchor = self.source.anchor_lines(*entry.lines)
                 else:
                     anchor = self.source.anchor(entry.quote, occurrence=entry.occurrence)
             except QuoteError as error:
@@ -309,14 +358,22 @@ class _Builder:
             self.problem(line, f"the edge to {self.short(target)} needs at least one passage after its basis")
         if evidence.basis == "reading" and not {"nl", "en"} <= set(evidence.why):
             self.problem(line, f"the reading of the edge to {self.short(target)} needs why: in nl and en")
-        qr = rdflib.URIRef(relation_iri(self.curated.prefixes, entry.iri, predicate, target))
-        relations = self.graphs["relations"]
-        if (qr, RDF.type, PKG.QualifiedRelation) in relations:
+        edge = (entry.iri, predicate, target)
+        if edge in self.edges:
             self.problem(
                 line,
                 f"the edge {self.short(entry.iri)} {self.short(predicate)} {self.short(target)} is written twice",
             )
             return
+        qr = rdflib.URIRef(relation_iri(self.curated.prefixes, entry.iri, predicate, target))
+        relations = self.graphs["relations"]
+        number = 2
+        while (qr, RDF.type, PKG.QualifiedRelation) in relations:  # two subjects that end alike
+            qr = rdflib.URIRef(
+                f"{relation_iri(self.curated.prefixes, entry.iri, predicate, target)}-{number}"
+            )
+            number += 1
+        self.edges.add(edge)
         self.graphs[entry.group].add((entry.iri, predicate, target))
         relations.add((qr, RDF.type, PKG.QualifiedRelation))
         relations.add((qr, RDF.subject, entry.iri))

@@ -8,25 +8,25 @@ is kept as the entries of groups named after the files it was in.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
 
+from ..errors import PolicyKGError, Problem
 from ..namespaces import OA, PKG
 from ..project import Project, read_file
 from .anchor import SourceText
 from .compile import PROV_DERIVED, read_context
-from .format import GROUP_DEFAULTS, PASSAGE_VALUED, SHORT_KEYS, document_prefixes
+from .format import GROUP_DEFAULTS, PASSAGE_VALUED, SHORT_KEYS, document_prefixes, yaml_text
 
 KEYS = {iri: key for key, iri in SHORT_KEYS.items()}
 GENERATED = {"passages", "relations"}
 
 
 def _text(value: str) -> str:
-    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML double-quoted scalar."""
+    return yaml_text(value)
 
 
 class _Writer:
@@ -83,15 +83,35 @@ def convert_document(project: Project, slug: str) -> str:
     """The curator's file for the Turtle of ``graphs/<slug>/`` (the files a compile would write are read)."""
     folder = project.graphs_dir / slug
     files = {p.stem: p for p in sorted(folder.glob("*.ttl"))}
-    graphs = {
-        name: rdflib.Graph().parse(data=read_file(p).decode("utf-8"), format="turtle")
-        for name, p in files.items()
-    }
+    graphs = {}
+    for name, path in files.items():
+        try:
+            graphs[name] = rdflib.Graph().parse(data=read_file(path).decode("utf-8"), format="turtle")
+        except Exception as error:  # rdflib raises several kinds for bad Turtle, and bad UTF-8
+            raise PolicyKGError(
+                f"cannot convert {slug}",
+                [Problem(project.relative(path), f"not valid Turtle: {error}".strip())],
+            ) from None
+    blank = [
+        (project.relative(files[name]), s)
+        for name, graph in graphs.items()
+        for s, p, o in graph
+        if isinstance(o, rdflib.BNode) and p != OA.hasSelector
+    ]
+    if blank:
+        where, subject = blank[0]
+        raise PolicyKGError(
+            f"cannot convert {slug}: a curator's file has no blank nodes other than a passage's selector",
+            [Problem(where, f"<{subject}> has a blank node as a value; give it an IRI first")],
+        )
     whole = rdflib.Graph()
     for graph in graphs.values():
         whole += graph
     context = read_context(project, slug)
-    text = read_file(project.sources_dir / f"{slug}.txt").decode("utf-8")
+    try:
+        text = read_file(project.sources_dir / f"{slug}.txt").decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PolicyKGError(f"cannot convert {slug}: sources/{slug}.txt cannot be read ({error})") from None
     writer = _Writer(slug, text)
     evidence: dict[tuple, tuple[str, list[str], dict[str, str]]] = {}
     for qr in whole.subjects(RDF.type, PKG.QualifiedRelation):
@@ -194,6 +214,16 @@ def _property(
             else:
                 out.append(f"      {writer.short(value)}: {basis} {' '.join(passages)}")
     if not plain:
+        return out
+    if any(isinstance(v, rdflib.Literal) and v.language for v in plain) and not all(
+        isinstance(v, rdflib.Literal) and v.language for v in plain
+    ):
+        out.append(f"    {key}:")
+        for v in plain:
+            if isinstance(v, rdflib.Literal) and v.language:
+                out.append(f"      - {{{v.language}: {_text(str(v))}}}")
+            else:
+                out.append(f"      - {writer.value(predicate, v)}")
         return out
     if all(isinstance(v, rdflib.Literal) and v.language for v in plain):
         by_language: dict[str, list[str]] = defaultdict(list)

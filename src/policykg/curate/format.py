@@ -22,16 +22,20 @@ only: every scalar stays text until this module decides what it is, so ``no`` st
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 import yaml
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from ..errors import PolicyKGError, Problem
+from ..errors import PolicyKGError, Problem, os_message
 from ..namespaces import ID, PKG, RDF_PREFIXES
+from ..project import read_file
 
 SHARED_PREFIXES = {
     "inst": f"{ID}institution/",
@@ -164,8 +168,16 @@ def relation_iri(prefixes: dict[str, str], subject: str, predicate: str, obj: st
 def parse_curator_file(text: str, slug: str, where: str) -> CuratorFile:
     """Read a curator's file; what is wrong is in ``problems`` (file:line), never raised."""
     curated = CuratorFile(slug, where, document_prefixes(slug))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        for token in yaml.scan(text, Loader=loader):
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+                curated.problem(
+                    token.start_mark.line + 1,
+                    "anchors and aliases (&name, *name) are not used in a curator's file: write each value out",
+                )
+                return curated
+        root = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         curated.problem(mark.line + 1 if mark else 1, f"not valid YAML: {getattr(error, 'problem', error)}")
@@ -242,8 +254,13 @@ def _scalars(curated: CuratorFile, node: yaml.Node, *, split: bool = False) -> l
 
 def _read_prefixes(curated: CuratorFile, node: yaml.Node) -> None:
     for name, (_key, value) in _mapping(curated, node).items():
-        if not isinstance(value, yaml.ScalarNode) or not value.value.startswith(("http://", "https://")):
-            curated.problem(value, f"prefix {name} needs an http(s) IRI")
+        if (
+            not isinstance(value, yaml.ScalarNode)
+            or not value.value.startswith(("http://", "https://"))
+            or not _valid_iri(value.value)
+            or not _is_name(name)
+        ):
+            curated.problem(value, f"prefix {name} needs a name of letters and an http(s) IRI")
             continue
         curated.prefixes[name] = value.value
 
@@ -341,8 +358,11 @@ def _property(curated: CuratorFile, key: yaml.ScalarNode) -> rdflib.URIRef | Non
 
 
 def _is_literal_map(node: yaml.MappingNode) -> bool:
+    """Whether a mapping is a literal (``{nl: …, en: …}`` or ``{value: …, datatype: …}``), not edges.
+
+    An empty mapping counts as a literal map, so that it is reported rather than read as no edges."""
     keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-    return bool(keys) and (set(keys) <= {"value", "datatype"} or all(_is_language(k) for k in keys))
+    return not keys or bool({"value", "datatype"} & set(keys)) or all(_is_language(k) for k in keys)
 
 
 def _is_language(text: str) -> bool:
@@ -354,7 +374,7 @@ def resolve_iri(curated: CuratorFile, node: yaml.ScalarNode) -> rdflib.URIRef | 
     text = node.value.strip()
     if text.startswith("<") and text.endswith(">"):
         iri = text[1:-1]
-        if iri.startswith(("http://", "https://")) and not any(c in iri for c in ' <>"{}|\\^`'):
+        if iri.startswith(("http://", "https://")) and _valid_iri(iri):
             return rdflib.URIRef(iri)
         curated.problem(node, f"{text} is not an absolute http(s) IRI")
         return None
@@ -369,7 +389,20 @@ def resolve_iri(curated: CuratorFile, node: yaml.ScalarNode) -> rdflib.URIRef | 
             f"unknown prefix {prefix!r} in {text!r}; known prefixes: {known} (declare more under prefixes:)",
         )
         return None
-    return rdflib.URIRef(curated.prefixes[prefix] + local)
+    iri = curated.prefixes[prefix] + local
+    if not _valid_iri(iri):
+        curated.problem(node, f"{text!r} does not make a valid IRI")
+        return None
+    return rdflib.URIRef(iri)
+
+
+def _valid_iri(iri: str) -> bool:
+    """Whether ``iri`` is an absolute IRI by RFC 3987, as Oxigraph's parser decides."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return not any(c.isspace() or c in '<>"{}|\\^`' for c in iri)
 
 
 def _read_values(curated: CuratorFile, entry: Entry, predicate: rdflib.URIRef, node: yaml.Node) -> None:
@@ -378,12 +411,25 @@ def _read_values(curated: CuratorFile, entry: Entry, predicate: rdflib.URIRef, n
         _read_literal_map(curated, entry, predicate, node)
         return
     passage_valued = predicate in PASSAGE_VALUED
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if isinstance(item, yaml.MappingNode) and _is_literal_map(item):
+                _read_literal_map(curated, entry, predicate, item)
+        node = yaml.SequenceNode(
+            node.tag,
+            [i for i in node.value if not isinstance(i, yaml.MappingNode) or not _is_literal_map(i)],
+            node.start_mark,
+            node.end_mark,
+        )
     for item in _scalars(curated, node, split=passage_valued):
         item_line = item.start_mark.line + 1
         if passage_valued and ":" not in item.value and not item.value.startswith("<"):
             entry.passage_values.append((predicate, item.value, item_line))
             continue
         term = _term(curated, item)
+        if predicate == RDF.type and isinstance(term, rdflib.Literal):
+            curated.problem(item, f"a class is an IRI: write pkg:{item.value} or another prefixed name")
+            continue
         if term is not None:
             entry.values.append((predicate, term, item_line or line))
 
@@ -392,15 +438,35 @@ def _read_literal_map(
     curated: CuratorFile, entry: Entry, predicate: rdflib.URIRef, node: yaml.MappingNode
 ) -> None:
     fields = _mapping(curated, node)
-    if "value" in fields:
-        datatype = resolve_iri(curated, fields["datatype"][1]) if "datatype" in fields else None
-        value = fields["value"][1]
-        if datatype is not None and isinstance(value, yaml.ScalarNode):
-            entry.values.append(
-                (predicate, rdflib.Literal(value.value, datatype=datatype), value.start_mark.line + 1)
+    if not fields:
+        curated.problem(
+            node, "an empty value: write {nl: …, en: …}, {value: …, datatype: …}, or leave the key out"
+        )
+        return
+    if "value" in fields or "datatype" in fields:
+        value, kind = fields.get("value", (None, None))[1], fields.get("datatype", (None, None))[1]
+        if (
+            set(fields) != {"value", "datatype"}
+            or not isinstance(value, yaml.ScalarNode)
+            or not isinstance(kind, yaml.ScalarNode)
+        ):
+            curated.problem(
+                node, "a typed value is written {value: TEXT, datatype: PREFIX:NAME}, as xsd:date"
             )
-        elif datatype is None:
-            curated.problem(node, "a typed value needs value: and datatype: (as xsd:date)")
+            return
+        datatype = resolve_iri(curated, kind)
+        if datatype is None:
+            return
+        term_log = logging.getLogger("rdflib.term")
+        term_log.disabled, was = True, term_log.disabled  # an ill-typed value is reported below, not logged
+        try:
+            literal = rdflib.Literal(value.value, datatype=datatype)
+        finally:
+            term_log.disabled = was
+        if getattr(literal, "ill_typed", False):
+            curated.problem(value, f"{value.value!r} is not a valid {kind.value}")
+            return
+        entry.values.append((predicate, literal, value.start_mark.line + 1))
         return
     for language, (_, value) in fields.items():
         for item in _scalars(curated, value):
@@ -484,12 +550,30 @@ def _evidence_spec(curated: CuratorFile, node: yaml.Node) -> tuple[str, list[str
 def read_curator_file(path: Path, slug: str, where: str) -> CuratorFile:
     """Read and parse the curator's file at ``path``; raises when it cannot be read as UTF-8 text."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_file(path).decode("utf-8")
     except UnicodeDecodeError as error:
         raise PolicyKGError(
             f"{where} is not UTF-8 text", [Problem(where, f"byte {error.start} is not valid UTF-8")]
         ) from None
+    except OSError as error:
+        raise PolicyKGError(f"{where} cannot be read: {os_message(error)}") from None
     return parse_curator_file(text, slug, where)
+
+
+def yaml_text(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: JSON's string syntax, with every character YAML cannot hold
+    (C1 controls, U+FFFE, U+FFFF, lone surrogates) escaped.
+
+    >>> print(yaml_text('a "b"\\u0093'))
+    "a \\"b\\"\\u0093"
+    """
+    out = []
+    for char in json.dumps(text, ensure_ascii=False):
+        code = ord(char)
+        printable = code in (0x9, 0xA, 0xD, 0x85) or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
+        printable = printable or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+        out.append(char if printable else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    return "".join(out)
 
 
 _LINES: dict[tuple[str, int], dict[str, int]] = {}

@@ -8,7 +8,6 @@ document resource and an empty ``.unmodelled.tsv``, and compiles it. ``add_passa
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from ..errors import EXIT_USAGE, PolicyKGError, Problem, os_message
 from ..namespaces import ID
 from ..project import Project, read_file
 from .anchor import Anchor, QuoteError, SourceText
-from .compile import compile_document, curator_file
-from .format import read_curator_file
+from .compile import compile_document, curator_file, read_source, source_path
+from .format import _is_name, parse_curator_file, read_curator_file, yaml_text
 from .write import write_compiled
 
 UNMODELLED_HEADER = """\
@@ -29,15 +28,18 @@ UNMODELLED_HEADER = """\
 """
 
 
-def _is_slug(slug: str) -> bool:
-    """A document's short name: lower-case letters, digits and single hyphens.
+def is_slug(slug: str) -> bool:
+    """A document's short name: lower-case letters, digits and single hyphens, at most 80 characters, and
+    not ``shared`` (the folder of what documents share).
 
-    >>> _is_slug("nota-cyber-2026"), _is_slug("Nota"), _is_slug("a--b"), _is_slug("-a")
-    (True, False, False, False)
+    >>> is_slug("nota-cyber-2026"), is_slug("Nota"), is_slug("a--b"), is_slug("-a"), is_slug("../x")
+    (True, False, False, False, False)
     """
     parts = slug.split("-")
-    return bool(slug) and all(
-        p and all(c.isascii() and (c.islower() or c.isdigit()) for c in p) for p in parts
+    return (
+        0 < len(slug) <= 80
+        and slug != "shared"
+        and all(p and all(c.isascii() and (c.islower() or c.isdigit()) for c in p) for p in parts)
     )
 
 
@@ -46,10 +48,6 @@ def _write_new(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
     temporary.replace(path)
-
-
-def _yaml_text(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
 
 
 def new_document(
@@ -64,7 +62,7 @@ def new_document(
     language: str = "nl",
 ) -> list[Path]:
     """Scaffold document ``slug`` from the text at ``source``; returns the files written."""
-    if not _is_slug(slug):
+    if not is_slug(slug):
         raise PolicyKGError(
             f"{slug!r} cannot name a document: use lower-case letters, digits and single hyphens, "
             "as nota-digitale-weerbaarheid",
@@ -105,6 +103,8 @@ def new_document(
         raise PolicyKGError(f"the source {source} is empty", exit_code=EXIT_USAGE)
     if date is not None:
         try:
+            if len(date) != 10 or date[4] != "-" or date[7] != "-":
+                raise ValueError(date)
             datetime.date.fromisoformat(date)
         except ValueError:
             raise PolicyKGError(
@@ -123,13 +123,13 @@ def new_document(
     entry = [
         f"  id:{slug}:",
         "    a: pkg:PolicyDocument",
-        f"    label: {{nl: {_yaml_text(title_nl)}, en: {_yaml_text(title_en)}}}",
-        f"    title: {{nl: {_yaml_text(title_nl)}, en: {_yaml_text(title_en)}}}",
-        f"    sourceFile: {_yaml_text(text_path.name)}",
-        f"    dcterms:language: {_yaml_text(language)}",
+        f"    label: {{nl: {yaml_text(title_nl)}, en: {yaml_text(title_en)}}}",
+        f"    title: {{nl: {yaml_text(title_nl)}, en: {yaml_text(title_en)}}}",
+        f"    sourceFile: {yaml_text(text_path.name)}",
+        f"    dcterms:language: {yaml_text(language)}",
     ]
     if date:
-        entry.append(f"    dcterms:issued: {{value: {_yaml_text(date)}, datatype: xsd:date}}")
+        entry.append(f"    dcterms:issued: {{value: {yaml_text(date)}, datatype: xsd:date}}")
     if publisher:
         entry.append(f"    dcterms:publisher: {publisher}")
     lines = [
@@ -226,53 +226,72 @@ def add_passage(
     curated = read_curator_file(path, slug, where)
     if curated.problems:
         raise PolicyKGError(f"{where} cannot be read", curated.problems)
-    text = read_file(project.sources_dir / f"{slug}.txt").decode("utf-8")
-    source = SourceText(text)
+    source = SourceText(read_source(project, curated))
     try:
-        if lines is not None:
-            quote = source.lines(*lines)
-        anchor = source.anchor(quote or "", occurrence=occurrence)
+        anchor = (
+            source.anchor_lines(*lines)
+            if lines is not None
+            else source.anchor(quote or "", occurrence=occurrence)
+        )
     except QuoteError as error:
-        raise PolicyKGError(
-            str(error), [Problem(f"sources/{slug}.txt", place) for place in error.places]
-        ) from None
+        where_text = project.relative(source_path(project, curated))
+        raise PolicyKGError(str(error), [Problem(where_text, place) for place in error.places]) from None
     for existing in curated.passages.values():
         try:
-            other = source.anchor(
-                existing.quote or source.lines(*existing.lines), occurrence=existing.occurrence
+            other = (
+                source.anchor_lines(*existing.lines)
+                if existing.lines
+                else source.anchor(existing.quote, occurrence=existing.occurrence)
             )
         except QuoteError:
             continue
         if (other.start, other.end) == (anchor.start, anchor.end):
             return Added(existing.name, f"{ID}{slug}/passage/{existing.name}", anchor, True)
-    if name is not None and (name in curated.passages or not name[:1].isalpha()):
+    if name is not None and (name in curated.passages or not _is_name(name) or len(name) > 80):
         raise PolicyKGError(
-            f"passage name {name!r} is taken or does not start with a letter", exit_code=EXIT_USAGE
+            f"passage name {name!r} is taken, or is not letters, digits and hyphens starting with a letter",
+            exit_code=EXIT_USAGE,
         )
     name = name or passage_name(anchor.exact, set(curated.passages))
-    spans = source.spans(anchor.exact)
-    value = _yaml_text(anchor.exact)
-    if len(spans) > 1:
-        number = [s for s, _ in spans].index(anchor.start) + 1
-        value = f"{{quote: {value}, occurrence: {number}}}"
-    _insert_passage(path, f"  {name}: {value}")
+    if lines is not None:
+        value = f'{{lines: "{lines[0]}-{lines[1]}"}}'
+    else:
+        value = yaml_text(anchor.exact)
+        starts = [s for s, _ in source.spans(anchor.exact)]
+        if len(starts) > 1:
+            value = f"{{quote: {value}, occurrence: {starts.index(anchor.start) + 1}}}"
+    _insert_passage(path, name, value, slug)
     return Added(name, f"{ID}{slug}/passage/{name}", anchor, False)
 
 
-def _insert_passage(path: Path, line: str) -> None:
-    """Add ``line`` at the end of the ``passages:`` block of a curator's file (adding the block if missing)."""
-    lines = read_file(path).decode("utf-8").splitlines()
-    try:
-        start = lines.index("passages:")
-    except ValueError:
+def _insert_passage(path: Path, name: str, value: str, slug: str) -> None:
+    """Add ``name: value`` at the end of the ``passages:`` block of a curator's file, indented as its other
+    entries; the file is replaced only if it still reads without a problem."""
+    original = read_file(path).decode("utf-8")
+    lines = original.splitlines()
+    start = next(
+        (i for i, line in enumerate(lines) if line.split("#", 1)[0].rstrip().startswith("passages:")), None
+    )
+    if start is None:
         lines[:0] = ["passages:", ""]
         start = 0
+    elif lines[start].split("#", 1)[0].strip() in ("passages: {}", "passages: null", "passages: ~"):
+        lines[start] = "passages:"
     end = start + 1
-    while end < len(lines) and (not lines[end].strip() or lines[end][:1] in (" ", "#")):
+    while end < len(lines) and (not lines[end].strip() or lines[end][:1] in (" ", "\t", "#")):
         end += 1
-    while end > start + 1 and not lines[end - 1].strip():
+    while end > start + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
         end -= 1
-    lines.insert(end, line)
+    entries = [line for line in lines[start + 1 : end] if line.strip() and not line.lstrip().startswith("#")]
+    indent = entries[0][: len(entries[0]) - len(entries[0].lstrip())] if entries else "  "
+    lines.insert(end, f"{indent}{name}: {value}")
+    text = "\n".join(lines) + "\n"
+    check = parse_curator_file(text, slug, str(path))
+    if check.problems or name not in check.passages:
+        raise PolicyKGError(
+            f"the passage could not be added to {path.name} without breaking it; add it by hand under passages:",
+            check.problems,
+        )
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
