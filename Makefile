@@ -42,7 +42,7 @@ test: $(VENV)/.installed-test $(CLIENTS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/policykg fmt --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 build validate: $(VENV)/.installed-run
 	$(BIN)/policykg $@

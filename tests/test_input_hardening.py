@@ -288,14 +288,16 @@ def test_ten_thousand_levels_of_nesting_are_labelled_in_seconds(scratch: Project
     )
     assert result.returncode == 0, result.stderr
     elapsed, same, lines = result.stdout.split()
-    assert float(elapsed) < 5, f"load and canonical N-Triples took {elapsed} s"
+    # the bounds catch the minutes a labelling that grows faster than the nesting took, with room for the
+    # second test worker that shares the machine; the speed itself is measured in bench/
+    assert float(elapsed) < 15, f"load and canonical N-Triples took {elapsed} s"
     assert same == "True", "two loads gave different N-Triples"
     assert int(lines) > 30_000
     started = time.perf_counter()
     build = run_cli("build", "--no-views", "--no-site", root=scratch.root)
     elapsed_build = time.perf_counter() - started
     assert build.returncode == 0, build.stderr
-    assert elapsed_build < 5, f"build --no-views --no-site took {elapsed_build:.1f} s"
+    assert elapsed_build < 20, f"build --no-views --no-site took {elapsed_build:.1f} s"
 
 
 def test_the_project_is_labelled_as_by_rounds_alone(

@@ -158,7 +158,10 @@ def orphans(project: Project) -> list[tuple[Path, str]]:
 
     curated = set(curated_slugs(project))
     return [
-        (path, f"it was compiled from {path.parent.name}.yaml, which is missing: restore it, or remove the file")
+        (
+            path,
+            f"it was compiled from {path.parent.name}.yaml, which is missing: restore it, or remove the file",
+        )
         for path in sorted(project.graphs_dir.glob("*/*.ttl"))
         if path.parent.name not in curated and is_generated(path)
     ]
