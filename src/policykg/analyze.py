@@ -967,8 +967,11 @@ def render_page(report: dict[str, Any]) -> str:
         "<title>Overlaps and dependencies — policykg</title>",
         "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}"
         "table{border-collapse:collapse;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}"
-        "td.n{text-align:right}q{color:#444}details{margin:.3rem 0}summary{cursor:pointer}h2{margin-top:2.5rem}</style>",
-        "</head><body>",
+        "td.n{text-align:right}q{color:#444}details{margin:.3rem 0}summary{cursor:pointer}h2{margin-top:2.5rem}"
+        # on a phone a table scrolls inside its own region, which the keyboard reaches; long names wrap
+        ".scroll{overflow-x:auto;max-width:100%}.scroll table{margin:0}li,h1,h2,h3,summary{overflow-wrap:anywhere}"
+        "a:focus-visible,.scroll:focus-visible{outline:2px solid #0b5cad;outline-offset:2px}</style>",
+        "</head><body><main>",
         "<h1>Overlaps and dependencies</h1>",
         f"<p>{s['interventions']} interventions under {s['priorities']} priorities, {s['actor_edges']} links to institutions, "
         f"laws and strategies, themes and target groups{_readings(s.get('actor_edge_readings', 0))}, "
@@ -979,7 +982,8 @@ def render_page(report: dict[str, Any]) -> str:
             if s.get("approximations")
             else []
         ),
-        "<h2>What bridges the priorities</h2>",
+        '<h2 id="bridges">What bridges the priorities</h2>',
+        '<div class="scroll" role="region" aria-labelledby="bridges" tabindex="0">'
         "<table><tr><th>resource</th><th>kind</th><th>priorities</th><th>interventions</th><th>betweenness</th></tr>",
     ]
     for b in report["bridges"]:
@@ -987,7 +991,7 @@ def render_page(report: dict[str, Any]) -> str:
             f'<tr><td><a href="{_href(b["iri"])}">{_e(b["label"])}</a></td><td>{_e(b["kind"])}</td>'
             f"<td class=n>{len(b['priorities'])}</td><td class=n>{b['interventions']}</td><td class=n>{b['betweenness']:.3f}</td></tr>"
         )
-    parts.append("</table>")
+    parts.append("</table></div>")
     for b in report["bridges"]:
         parts.append(f"<details><summary>{_e(b['label'])}: {len(b['links'])} links</summary><ul>")
         for link in b["links"]:
@@ -997,7 +1001,8 @@ def render_page(report: dict[str, Any]) -> str:
             )
         parts.append("</ul></details>")
     parts += [
-        "<h2>Which institutions each priority involves</h2>",
+        '<h2 id="institutions">Which institutions each priority involves</h2>',
+        '<div class="scroll" role="region" aria-labelledby="institutions" tabindex="0">'
         "<table><tr><th>institution</th><th>priority</th><th>interventions</th><th>stated</th><th>readings</th></tr>",
     ]
     for institution in report.get("institutions", []):
@@ -1006,9 +1011,10 @@ def render_page(report: dict[str, Any]) -> str:
                 f'<tr><td><a href="{_href(institution["iri"])}">{_e(institution["label"])}</a></td><td>{_e(x["label"])}</td>'
                 f"<td class=n>{x['interventions']}</td><td class=n>{x['stated']}</td><td class=n>{x['readings']}</td></tr>"
             )
-    parts.append("</table>")
+    parts.append("</table></div>")
     parts += [
-        "<h2>Which priorities are most entangled</h2>",
+        '<h2 id="entanglement">Which priorities are most entangled</h2>',
+        '<div class="scroll" role="region" aria-labelledby="entanglement" tabindex="0">'
         "<table><tr><th>priority</th><th>priority</th><th>shared</th><th>Jaccard</th><th>dependencies</th></tr>",
     ]
     for e in report["entanglement"]:
@@ -1016,7 +1022,7 @@ def render_page(report: dict[str, Any]) -> str:
             f"<tr><td>{_e(e['a']['label'])}</td><td>{_e(e['b']['label'])}</td><td class=n>{e['shared']}</td>"
             f"<td class=n>{e['jaccard']:.3f}</td><td class=n>{e['dependencies']}</td></tr>"
         )
-    parts.append("</table>")
+    parts.append("</table></div>")
     deps = report["dependencies"]
     parts.append("<h2>Dependencies</h2><h3>Cycles</h3>")
     if deps["cycles"]:
@@ -1044,8 +1050,9 @@ def render_page(report: dict[str, Any]) -> str:
                 f"{_html_quote(step['evidence'])}</li>"
             )
         parts.append("</ul></li>")
-    parts.append("</ul><h3>If it stalls: what depends on it</h3>")
+    parts.append('</ul><h3 id="stalls">If it stalls: what depends on it</h3>')
     parts.append(
+        '<div class="scroll" role="region" aria-labelledby="stalls" tabindex="0">'
         "<table><tr><th>resource</th><th>dependents</th><th>priorities</th><th>budget behind them (structural, € mln)</th></tr>"
     )
     for item in deps["impact"]:
@@ -1055,7 +1062,7 @@ def render_page(report: dict[str, Any]) -> str:
             f'<tr><td><a href="{_href(item["iri"])}">{_e(item["label"])}</a><br><small>{_e(dependents)}</small></td>'
             f"<td class=n>{len(item['dependents'])}</td><td class=n>{len(item['priorities'])}</td><td>{_e(budget)}</td></tr>"
         )
-    parts.append("</table>")
+    parts.append("</table></div>")
     for item in deps["impact"]:
         parts.append(f"<details><summary>{_e(item['label'])}: what needs it directly</summary><ul>")
         parts += [
@@ -1072,5 +1079,5 @@ def render_page(report: dict[str, Any]) -> str:
             f"<li>{_e(m['label'])} <small>({_e(m['priority']['label'])})</small></li>" for m in c["members"]
         ]
         parts.append("</ul>")
-    parts.append("</body></html>")
+    parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"

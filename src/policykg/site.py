@@ -73,7 +73,10 @@ _BASE = """<!DOCTYPE html>
 {% block head %}{% endblock %}
 </head>
 <body>
+<header><nav aria-label="Site">{% block nav %}<a href="{{ root }}index.html">policykg</a>{% endblock %}</nav></header>
+<main>
 {% block body %}{% endblock %}
+</main>
 </body>
 </html>
 """
@@ -639,13 +642,13 @@ RESOURCE = _ENV.from_string(
 <link rel="alternate" type="{{ media }}" href="{{ name }}.{{ ext }}">
 {% endfor %}
 {% endblock %}
+{% block nav %}<a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}def.html">ontology</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}downloads/index.html">downloads</a>{% if has_views %} · <a href="{{ root }}views/index.html">views</a>{% endif %}{% endblock %}
 {% block body %}
 {% macro link(t) %}{% if t.href %}<a href="{{ t.href }}">{{ t.text }}</a>{% elif t.external %}<a href="{{ t.external }}" rel="external">{{ t.text }}</a>{% else %}{{ t.text }}{% endif %}{% endmacro %}
 {% macro basis(e) %}<span class="basis">{{ link(e.basis) }}</span>{% if e.basis_nl != e.basis.text %} · <span class="basis" lang="nl">{{ e.basis_nl }}</span>{% endif %}{% endmacro %}
 {% macro evidence(e) %}{% if e %}{{ basis(e) }}{% if e.relation.href %} <small>(<a href="{{ e.relation.href }}">relation</a>)</small>{% endif %}
 {% for lang, text in e.reasons %}<div class="reason" lang="{{ lang }}">{{ text }}</div>{% endfor %}
 {% if e.passages %}<div class="from">{% for p in e.passages %}{{ link(p) }}{% if not loop.last %}, {% endif %}{% endfor %}</div>{% endif %}{% endif %}{% endmacro %}
-<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}def.html">ontology</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}downloads/index.html">downloads</a>{% if has_views %} · <a href="{{ root }}views/index.html">views</a>{% endif %}</nav>
 <h1>{{ page.label_en }}</h1>
 {% if page.label_nl != page.label_en %}<p class="nl" lang="nl">{{ page.label_nl }}</p>{% endif %}
 <p class="iri"><code>{{ page.iri }}</code></p>
@@ -665,20 +668,20 @@ RESOURCE = _ENV.from_string(
 {% endfor %}
 {% endif %}
 <h2>Statements</h2>
-<table>
+<div class="scroll" role="region" aria-label="Statements" tabindex="0"><table>
 <tr><th>property</th><th>value</th><th>basis</th></tr>
 {% for p, o, e in page.outgoing %}
 <tr><td>{% if p.href %}<a href="{{ p.href }}" title="{{ p.note }}">{{ p.text }}</a>{% else %}{{ p.text }}{% endif %}</td><td>{% if o.href %}<a href="{{ o.href }}">{{ o.text }}</a>{% elif o.external %}<a href="{{ o.external }}" rel="external">{{ o.text }}</a>{% else %}{{ o.text }}{% endif %}{% if o.note %} <small>{{ o.note }}</small>{% endif %}</td><td>{{ evidence(e) }}</td></tr>
 {% endfor %}
-</table>
+</table></div>
 {% if page.incoming %}
 <h2>Referred to by</h2>
-<table>
+<div class="scroll" role="region" aria-label="Referred to by" tabindex="0"><table>
 <tr><th>resource</th><th>property</th><th>basis</th></tr>
 {% for s, p, e in page.incoming %}
 <tr><td>{% if s.href %}<a href="{{ s.href }}">{{ s.text }}</a>{% else %}{{ s.text }}{% endif %}</td><td>{% if p.href %}<a href="{{ p.href }}">{{ p.text }}</a>{% else %}{{ p.text }}{% endif %}</td><td>{{ evidence(e) }}</td></tr>
 {% endfor %}
-</table>
+</table></div>
 {% if page.more_incoming %}<p>And {{ page.more_incoming }} more; ask for them all with the query
 <code>provenance/statements-about</code> (<code>policykg query provenance/statements-about --param resource=&lt;{{ page.iri }}&gt;</code>).</p>
 {% endif %}
@@ -698,7 +701,10 @@ a{color:#0b5cad}nav{margin-bottom:1rem}h1{margin-bottom:.2rem}.nl{margin-top:0;c
 .type{display:inline-block;background:#eef3fa;border-radius:3px;padding:0 .4rem;margin-right:.3rem;text-decoration:none}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #e4e4e4;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 blockquote{margin:.6rem 0;padding:.3rem .8rem;border-left:4px solid #bbb;background:#fafafa}blockquote footer{font-size:.85rem;color:#555}
-pre{background:#f6f6f6;padding:.6rem;overflow:auto}small{color:#666}.comment{color:#333}
+pre{background:#f6f6f6;padding:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}small{color:#666}.comment{color:#333}
+code,.iri,h1{overflow-wrap:anywhere}img{max-width:100%;height:auto}
+.scroll{overflow-x:auto;max-width:100%}.scroll>table{margin:0}.scroll{margin:.5rem 0}
+a:focus-visible,.scroll:focus-visible{outline:2px solid #0b5cad;outline-offset:2px}
 .basis{font-weight:600}.reason{color:#444;font-size:.9rem}.from{font-size:.85rem;color:#555}
 """
 
@@ -868,8 +874,8 @@ ONTOLOGY = _ENV.from_string(
 {% for ext, media in alternates %}<link rel="alternate" type="{{ media }}" href="def.{{ ext }}">
 {% endfor %}
 {% endblock %}
-{% block body %}<nav><a href="index.html">policykg</a> · <a href="queries/index.html">queries</a> · <a href="downloads/index.html">downloads</a></nav>
-<h1>{{ title }}</h1>
+{% block nav %}<a href="index.html">policykg</a> · <a href="queries/index.html">queries</a> · <a href="downloads/index.html">downloads</a>{% endblock %}
+{% block body %}<h1>{{ title }}</h1>
 <p class="iri"><code>{{ iri }}</code> · version {{ version }} · prefix <code>pkg:</code> · <code>{{ namespace }}</code></p>
 {% for lang, text in descriptions %}<p lang="{{ lang }}">{{ text }}</p>{% endfor %}
 <p>Data: {% for ext, media in alternates %}<a href="def.{{ ext }}" type="{{ media }}">{{ ext }}</a> {% endfor %}</p>
@@ -962,8 +968,8 @@ GALLERY = _ENV.from_string(
 {% block title %}{{ title }} — policykg{% endblock %}
 {% block head %}<link rel="stylesheet" href="{{ root }}site.css">
 {% endblock %}
-{% block body %}<nav><a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}sparql.html">query editor</a></nav>
-<h1>{{ title }}</h1>
+{% block nav %}<a href="{{ root }}index.html">policykg</a> · <a href="{{ root }}queries/index.html">queries</a> · <a href="{{ root }}sparql.html">query editor</a>{% endblock %}
+{% block body %}<h1>{{ title }}</h1>
 {% if query %}
 <p>{{ query.description }}</p>
 <p lang="en"><em>{{ query.header.get("question-en", "") }}</em><br><span lang="nl"><em>{{ query.header.get("question-nl", "") }}</em></span></p>
@@ -971,9 +977,9 @@ GALLERY = _ENV.from_string(
 <p><a href="{{ root }}sparql.html?query={{ encoded }}">Open it in the query editor</a> · run it yourself: <code>policykg query {{ query.name }}</code></p>
 <pre>{{ query.text }}</pre>
 <h2>Current results ({{ total }} row{{ "" if total == 1 else "s" }}{% if total > rows|length %}, the first {{ rows|length }} shown{% endif %})</h2>
-<table><tr>{% for v in variables %}<th>{{ v }}</th>{% endfor %}</tr>
+<div class="scroll" role="region" aria-label="Current results" tabindex="0"><table><tr>{% for v in variables %}<th>{{ v }}</th>{% endfor %}</tr>
 {% for row in rows %}<tr>{% for cell in row %}<td>{% if cell.href %}<a href="{{ cell.href }}">{{ cell.text }}</a>{% else %}{{ cell.text }}{% endif %}</td>{% endfor %}</tr>
-{% endfor %}</table>
+{% endfor %}</table></div>
 {% else %}
 <p>The query library: every question the graph answers in SPARQL, with its current results. Run any of
 them in the <a href="{{ root }}sparql.html">query editor</a> (served by <code>policykg serve</code>) or with
@@ -1069,10 +1075,15 @@ EDITOR = r"""<!DOCTYPE html>
 .yasgui .controlbar .autocompleteWrapper,.yasgui .controlbar .clearEndpointBtn{display:none}
 .yasr .yasr_results{overflow-x:auto}
 #examples:focus-visible,#yasgui :focus-visible,#yasgui .CodeMirror-focused{outline:2px solid #0b5cad;outline-offset:1px}
+/* one query at a time: the tab list holds its tab only (a button among the tabs is no tab) */
+.yasgui .tabsList .addTab{display:none}
+/* syntax colours with a contrast of 4.5:1 at least on the editor's white */
+.yasqe .cm-s-default .cm-string-2{color:#c40}.yasqe .cm-s-default .cm-bracket{color:#663}
+.yasqe .cm-s-default .cm-hr{color:#666}.yasqe .CodeMirror-linenumber{color:#666}
 </style>
 </head>
 <body>
-<nav><a href="index.html">policykg</a> · <a href="def.html">ontology</a> · <a href="queries/index.html">queries</a> · <a href="downloads/index.html">downloads</a></nav>
+<header><nav aria-label="Site"><a href="index.html">policykg</a> · <a href="def.html">ontology</a> · <a href="queries/index.html">queries</a> · <a href="downloads/index.html">downloads</a></nav></header>
 <main>
 <h1>SPARQL query editor</h1>
 <p>Runs read-only SPARQL 1.1 queries on this site's endpoint, <code id="endpoint">sparql</code> (served by
@@ -1163,7 +1174,11 @@ or a variable. In the editor Tab indents: press Esc, then Tab, to move on.</p>
     // earlier at the same address
     persistenceId: null,
     autofocus: false,
-    yasqe: { value: withPrefixes(query), autocompleters: completers, screenReaderLabel: "SPARQL query" },
+    // the text is edited in the scrolled area itself, so that the keyboard reaches what scrolls
+    yasqe: {
+      value: withPrefixes(query), autocompleters: completers, screenReaderLabel: "SPARQL query",
+      inputStyle: "contenteditable"
+    },
     yasr: { prefixes: prefixes }
   });
   select.addEventListener("change", function () {
@@ -1182,13 +1197,13 @@ DOWNLOADS = _ENV.from_string(
 {% block head %}<link rel="stylesheet" href="../site.css">
 <link rel="alternate" type="text/turtle" href="void.ttl">
 {% endblock %}
-{% block body %}<nav><a href="../index.html">policykg</a> · <a href="../def.html">ontology</a> · <a href="../queries/index.html">queries</a></nav>
-<h1>Downloads</h1>
+{% block nav %}<a href="../index.html">policykg</a> · <a href="../def.html">ontology</a> · <a href="../queries/index.html">queries</a>{% endblock %}
+{% block body %}<h1>Downloads</h1>
 <p>The whole graph ({{ triples }} triples), and a description of the dataset in
 <a href="void.ttl">VoID and DCAT</a> (DCAT-AP 3.0).</p>
-<table><tr><th>file</th><th>media type</th><th>bytes</th></tr>
+<div class="scroll" role="region" aria-label="Files to download" tabindex="0"><table><tr><th>file</th><th>media type</th><th>bytes</th></tr>
 {% for d in dumps %}<tr><td><a href="{{ d.name }}">{{ d.name }}</a></td><td>{{ d.media }}</td><td>{{ d.size }}</td></tr>
-{% endfor %}</table>
+{% endfor %}</table></div>
 {% endblock %}
 """
 )
@@ -1349,6 +1364,7 @@ HOME = _ENV.from_string(
 {% block head %}<link rel="stylesheet" href="site.css">
 <link rel="alternate" type="text/turtle" href="downloads/void.ttl">
 {% endblock %}
+{% block nav %}<a href="index.html" aria-current="page">policykg</a> · <a href="def.html">ontology</a> · <a href="queries/index.html">queries</a> · <a href="downloads/index.html">downloads</a>{% if has_views %} · <a href="views/index.html">views</a>{% endif %}{% endblock %}
 {% block body %}<h1>policykg</h1>
 <p>Government policy documents as a linked-data knowledge graph: priorities, interventions, budgets, the
 institutions that carry them and the laws they rest on, every statement traced to the passage of the
@@ -1381,8 +1397,8 @@ LISTING = _ENV.from_string(
     """{% extends "base.html" %}
 {% block title %}{{ title }} — policykg{% endblock %}
 {% block head %}<link rel="stylesheet" href="../site.css">{% endblock %}
-{% block body %}<nav><a href="../index.html">policykg</a></nav>
-<h1>{{ title }}</h1>
+{% block nav %}<a href="../index.html">policykg</a>{% endblock %}
+{% block body %}<h1>{{ title }}</h1>
 <ul>{% for href, label in items %}<li><a href="{{ href }}">{{ label }}</a></li>{% endfor %}</ul>
 {% endblock %}
 """
