@@ -147,6 +147,9 @@ SELECT ?node ?class ?en ?nl WHERE {
 }
 """
 
+ALT_LABELS = "SELECT ?node ?alt WHERE { ?node skos:altLabel ?alt . }"
+"""Other names of a resource (abbreviations such as NCSC, DSA, AVG), which a view's search also finds."""
+
 PASSAGES = "SELECT ?passage ?exact WHERE { ?passage a pkg:Passage ; oa:hasSelector/oa:exact ?exact . }"
 
 BUDGETS = """
@@ -182,6 +185,7 @@ class ViewNode:
     label_nl: str
     note: str = ""
     budget: float = 0.0
+    alt_labels: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -197,6 +201,7 @@ class ViewEdge:
     weight: int = 1
     basis: str = ""
     reason: str = ""
+    passage: str = ""
 
 
 @dataclass
@@ -282,6 +287,12 @@ def project_view_data(loaded: LoadedGraph) -> ViewData:
             else:
                 node.note = "No figures of its own in the budget table"
         data.nodes[row["node"]] = node
+    alternatives: dict[str, set[str]] = defaultdict(set)
+    for row in loaded.select(ALT_LABELS):
+        alternatives[row["node"]].add(" ".join(row["alt"].split()))
+    for iri, names in alternatives.items():
+        if iri in data.nodes:
+            data.nodes[iri].alt_labels = sorted(names)
     passages = {r["passage"]: r["exact"] for r in loaded.select(PASSAGES)}
     for row in _library(loaded, "provenance/edge-passages"):
         source, target = row["intervention"], row["object"]
@@ -295,6 +306,7 @@ def project_view_data(loaded: LoadedGraph) -> ViewData:
                 _clip(passages.get(row.get("source", ""), "")),
                 basis=row["basis"],
                 reason=_clip(row.get("reason", "")),
+                passage=row.get("source", ""),
             )
         )
     data.edges.sort(key=lambda e: (e.source, e.relation, e.target))
@@ -845,8 +857,20 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fin
   <h1>{{ view.title }}</h1>
   <a href="index.html">All views</a>
   <div class="controls">
-    <input id="search" list="labels" type="search" placeholder="Search a node" aria-label="Search a node">
-    <datalist id="labels"></datalist>
+    <div class="combo">
+      <input id="search" type="search" placeholder="Search a node" aria-label="Search a node" role="combobox"
+        aria-autocomplete="list" aria-expanded="false" aria-controls="candidates" autocomplete="off">
+      <ul id="candidates" role="listbox" aria-label="Matching nodes" hidden></ul>
+    </div>
+    <label>Reach <select id="reach-direction">
+      <option value="both">neighbours</option>
+      <option value="down">downstream: what stalls if this stalls</option>
+      <option value="up">upstream: what this relies on</option>
+    </select></label>
+    <label>Steps <select id="reach-steps">
+      <option value="1">1</option><option value="2">2</option><option value="3">3</option>
+      <option value="all">all</option>
+    </select></label>
     <button id="clear" type="button">Clear</button>
     <span>Labels: <label><input type="radio" name="lang" value="en"> English</label>
     <label><input type="radio" name="lang" value="nl"> Nederlands</label></span>
@@ -855,8 +879,13 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fin
   <p>{{ view.description }}</p>
 </header>
 <main>
-  <div id="graph" role="img" aria-label="{{ view.title }}"></div>
-  <aside>
+  <div id="graph" role="img" aria-label="{{ view.title }}" tabindex="0"></div>
+  <aside id="inspect" aria-labelledby="inspect-title" hidden>
+    <button id="inspect-close" type="button" aria-label="Close">×</button>
+    <h2 id="inspect-title" tabindex="-1"></h2>
+    <div id="inspect-body"></div>
+  </aside>
+  <aside id="legend" aria-label="Legend">
     <h2>Node types</h2><ul id="kinds"></ul>
     <h2>Relations</h2><ul id="relations"></ul>
     <h2>Basis</h2><ul id="bases"></ul>
@@ -869,6 +898,7 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fin
 <script type="application/json" id="graph-data">{{ payload }}</script>
 <script src="lib/vis-network.min.js"></script>
 <script src="lib/view.js"></script>
+<script src="lib/view-tools.js"></script>
 </body>
 </html>
 """
@@ -922,6 +952,7 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
             kind=node.kind,
             label_en=node.label_en,
             label_nl=node.label_nl,
+            alt_labels=node.alt_labels,
             note=node.note,
         )
         net.nodes.append(pyvis_node.options)
@@ -940,6 +971,7 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
             note=edge.note,
             basis=edge.basis,
             reason=edge.reason,
+            passage=edge.passage,
             arrows="to" if view.directed else "",
         )
         net.edges.append(pyvis_edge.options)
@@ -978,6 +1010,10 @@ def render_view(view: View, data: ViewData) -> str:
     return PAGE.render(view=view, payload=markupsafe.Markup(safe_json(assemble(view, data))), lang="en")
 
 
+VIEW_ASSETS = ("view.js", "view-tools.js", "view.css")
+"""Our own script and style for the views, shipped beside vis-network in ``lib/``."""
+
+
 def copy_assets(folder: Path) -> None:
     """vis-network (from the pyvis package) and our script and style, into ``folder/lib``."""
     import pyvis
@@ -987,8 +1023,8 @@ def copy_assets(folder: Path) -> None:
     vis = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
     shutil.copyfile(vis / "vis-network.min.js", lib / "vis-network.min.js")
     shutil.copyfile(vis / "vis-network.css", lib / "vis-network.min.css")
-    shutil.copyfile(ASSETS / "view.js", lib / "view.js")
-    shutil.copyfile(ASSETS / "view.css", lib / "view.css")
+    for name in VIEW_ASSETS:
+        shutil.copyfile(ASSETS / name, lib / name)
 
 
 INDEX = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=visible).from_string(
@@ -1001,6 +1037,7 @@ INDEX = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fi
 <link rel="stylesheet" href="lib/index.css">
 </head>
 <body>
+<main>
 <h1>Views of the graph</h1>
 <p>Each view opens in your browser from these files, with no server and no connection to anywhere. Hover a
 node or a line for its labels and the passage of the source it rests on; a dashed line is a reading, which
@@ -1025,8 +1062,11 @@ views per priority are written one document at a time, with <code>policykg views
   <figcaption>{{ chart.title }}: {{ chart.caption }} (<a href="{{ chart.svg }}">SVG</a>, <a href="{{ chart.png }}">PNG</a>)</figcaption>
 </figure>
 {% endfor %}
+{% if tables %}<div class="scroll" role="region" aria-label="The budget in figures" tabindex="0">
 {{ tables }}
+</div>{% endif %}
 {% endif %}
+</main>
 </body>
 </html>
 """
@@ -1036,6 +1076,8 @@ INDEX_CSS = """body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;
 a{color:#0b5cad}figure{margin:1.5rem 0}img{max-width:100%;height:auto;border:1px solid #eee}
 table{border-collapse:collapse;margin:1rem 0}th,td{border-bottom:1px solid #ddd;padding:.25rem .6rem;text-align:right}
 th:first-child,td:first-child{text-align:left}caption{text-align:left;font-weight:600;margin-bottom:.3rem}
+code,h1,li{overflow-wrap:anywhere}.scroll{overflow-x:auto;max-width:100%}
+a:focus-visible,.scroll:focus-visible{outline:2px solid #0b5cad;outline-offset:2px}
 """
 
 GROUPS = [

@@ -1,5 +1,5 @@
-// policykg view: draws one graph with vis-network, with a legend, filters, search and a language switch.
-// Text from the graph is only ever set with textContent, never parsed as HTML.
+// policykg view: draws one graph with vis-network, with a legend, filters and a language switch; search,
+// the panel, reach and shared links are in view-tools.js. Text from the graph is only ever set with textContent, never parsed as HTML.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("graph-data").textContent);
@@ -7,6 +7,7 @@
   var hiddenKinds = {};
   var hiddenRelations = {};
   var hiddenBases = {};
+  var LABEL_COLOR = "#343434";
 
   function el(tag, text, className) {
     var e = document.createElement(tag);
@@ -19,6 +20,7 @@
     var d = el("div", null, "tip");
     d.appendChild(el("strong", n.label_en));
     if (n.label_nl !== n.label_en) d.appendChild(el("div", n.label_nl, "nl"));
+    if (n.alt_labels && n.alt_labels.length) d.appendChild(el("div", n.alt_labels.join(", "), "nl"));
     d.appendChild(el("div", data.kinds[n.kind][lang] + " · " + data.kinds[n.kind][lang === "en" ? "nl" : "en"], "kind"));
     if (n.note) d.appendChild(el("div", n.note, "note"));
     return d;
@@ -55,11 +57,14 @@
     var copy = Object.assign({}, n);
     copy.label = lang === "nl" ? n.label_nl : n.label_en;
     copy.title = nodeTip(n);
+    copy.font = { color: LABEL_COLOR };
+    copy.opacity = 1;
     return copy;
   }));
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
     var copy = Object.assign({ id: "e" + i }, e);
     copy.title = edgeTip(e);
+    copy.font = { color: LABEL_COLOR };
     return copy;
   }));
   var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hiddenKinds[n.kind]; } });
@@ -80,6 +85,7 @@
       if (box.checked) delete hidden[key]; else hidden[key] = true;
       nodeView.refresh();
       edgeView.refresh();
+      tell("filter");
       updateStatus();
     });
     var lab = el("label");
@@ -126,75 +132,54 @@
     showDetails();
   });
 
-  // Search: highlight a node and its neighbours, dim the rest.
-  var search = document.getElementById("search");
-  var options = document.getElementById("labels");
-  data.nodes.forEach(function (n) {
-    options.appendChild(el("option", n.label_en));
-    if (n.label_nl !== n.label_en) options.appendChild(el("option", n.label_nl));
-  });
+  // What is highlighted (see view-tools.js: search, the panel, reach and shared links).
   var status = document.getElementById("status");
-  var highlighted = [];
+  function highlightedIds() {
+    var api = window.policykgView;
+    return api && api.highlighted ? api.highlighted() : [];
+  }
   function updateStatus() {
     var text = nodeView.length + " / " + nodes.length + " " + (lang === "nl" ? "knopen zichtbaar" : "nodes shown");
-    if (highlighted.length) text += " · " + highlighted.length + (lang === "nl" ? " gemarkeerd" : " highlighted");
+    var count = highlightedIds().length;
+    if (count) text += " · " + count + (lang === "nl" ? " gemarkeerd" : " highlighted");
     status.textContent = text;
   }
-  function clearHighlight() {
-    highlighted = [];
-    nodes.update(nodes.getIds().map(function (id) { return { id: id, opacity: 1 }; }));
-    network.unselectAll();
-    updateStatus();
+  function tell(name) {
+    document.dispatchEvent(new CustomEvent("policykg:" + name));
   }
-  function highlight(query) {
-    var q = query.trim().toLowerCase();
-    if (!q) { clearHighlight(); return; }
-    var match = data.nodes.filter(function (n) {
-      return n.label_en.toLowerCase() === q || n.label_nl.toLowerCase() === q;
-    })[0] || data.nodes.filter(function (n) {
-      return n.label_en.toLowerCase().indexOf(q) >= 0 || n.label_nl.toLowerCase().indexOf(q) >= 0;
-    })[0];
-    if (!match) { highlighted = []; status.textContent = lang === "nl" ? "niets gevonden" : "nothing found"; return; }
-    var ids = [match.id].concat(network.getConnectedNodes(match.id));
-    var keep = {};
-    ids.forEach(function (id) { keep[id] = true; });
-    nodes.update(nodes.getIds().map(function (id) { return { id: id, opacity: keep[id] ? 1 : 0.15 }; }));
-    network.selectNodes(ids);
-    network.focus(match.id, { scale: 1, animation: false });
-    highlighted = ids;
-    updateStatus();
-  }
-  search.addEventListener("change", function () { highlight(search.value); });
-  search.addEventListener("keydown", function (event) { if (event.key === "Enter") highlight(search.value); });
-  document.getElementById("clear").addEventListener("click", function () { search.value = ""; clearHighlight(); });
 
   // Language switch for the labels drawn on the graph and in the legend.
+  function setLang(value) {
+    if (value !== "en" && value !== "nl") return;
+    lang = value;
+    document.querySelectorAll("input[name=lang]").forEach(function (radio) { radio.checked = radio.value === lang; });
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, label: lang === "nl" ? n.label_nl : n.label_en }; }));
+    document.querySelectorAll("#kinds li span:last-child").forEach(function (span, i) {
+      span.textContent = data.kinds[data.presentKinds[i]][lang];
+    });
+    document.querySelectorAll("#relations li span:last-child").forEach(function (span, i) {
+      span.textContent = data.relations[data.presentRelations[i]][lang];
+    });
+    document.querySelectorAll("#bases li span:last-child").forEach(function (span, i) {
+      span.textContent = data.bases[data.presentBases[i]]["legend_" + lang];
+    });
+    edges.update(edges.get().map(function (e) { return { id: e.id, title: edgeTip(e) }; }));
+    showDetails();
+    document.documentElement.lang = lang;
+    updateStatus();
+    tell("lang");
+  }
   document.querySelectorAll("input[name=lang]").forEach(function (radio) {
     radio.checked = radio.value === lang;
-    radio.addEventListener("change", function () {
-      lang = radio.value;
-      nodes.update(data.nodes.map(function (n) { return { id: n.id, label: lang === "nl" ? n.label_nl : n.label_en }; }));
-      document.querySelectorAll("#kinds li span:last-child").forEach(function (span, i) {
-        span.textContent = data.kinds[data.presentKinds[i]][lang];
-      });
-      document.querySelectorAll("#relations li span:last-child").forEach(function (span, i) {
-        span.textContent = data.relations[data.presentRelations[i]][lang];
-      });
-      document.querySelectorAll("#bases li span:last-child").forEach(function (span, i) {
-        span.textContent = data.bases[data.presentBases[i]]["legend_" + lang];
-      });
-      edges.update(edges.get().map(function (e) { return { id: e.id, title: edgeTip(e) }; }));
-      showDetails();
-      document.documentElement.lang = lang;
-      updateStatus();
-    });
+    radio.addEventListener("change", function () { setLang(radio.value); });
   });
 
   updateStatus();
   window.policykgView = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
-    highlight: highlight, clearHighlight: clearHighlight, edgeTip: edgeTip,
-    highlighted: function () { return highlighted.slice(); },
+    data: data, edgeTip: edgeTip, nodeTip: nodeTip, basisText: basisText, el: el,
+    lang: function () { return lang; }, setLang: setLang, updateStatus: updateStatus,
+    highlighted: function () { return []; },
     ready: false
   };
   network.once("afterDrawing", function () {
