@@ -482,3 +482,13 @@ def test_the_legend_explains_readings_in_both_languages(views: Path, browser) ->
     assert "lezing: " + edge["reason"] in page.inner_text("#details")
     assert errors == []
     page.close()
+
+
+def test_relations_point_their_way_and_the_graph_says_what_it_holds(views: Path) -> None:
+    for name in ("overview.html", "dependencies.html", "overlaps.html"):
+        text = (views / name).read_text(encoding="utf-8")
+        data = graph_of(views / name)
+        for edge in data["edges"]:
+            assert edge["arrows"] == ("" if edge["relation"] == "shares" else "to"), (name, edge["relation"])
+        label = re.search(r'<div id="graph" role="img" aria-label="([^"]*)"', text).group(1)
+        assert label.endswith(f"a graph of {len(data['nodes'])} nodes and {len(data['edges'])} relations")

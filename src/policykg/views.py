@@ -879,7 +879,7 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fin
   <p>{{ view.description }}</p>
 </header>
 <main>
-  <div id="graph" role="img" aria-label="{{ view.title }}" tabindex="0"></div>
+  <div id="graph" role="img" aria-label="{{ view.title }}: a graph of {{ view.nodes|length }} nodes and {{ view.edges|length }} relations" tabindex="0"></div>
   <aside id="inspect" aria-labelledby="inspect-title" hidden>
     <button id="inspect-close" type="button" aria-label="Close">×</button>
     <h2 id="inspect-title" tabindex="-1"></h2>
@@ -972,7 +972,8 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
             basis=edge.basis,
             reason=edge.reason,
             passage=edge.passage,
-            arrows="to" if view.directed else "",
+            # every relation drawn is directed but the overlaps' "shares", which two priorities have alike
+            arrows="" if edge.relation == "shares" else "to",
         )
         net.edges.append(pyvis_edge.options)
     nodes, edges, *_ = net.get_network_data()
