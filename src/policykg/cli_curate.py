@@ -49,8 +49,8 @@ def cmd_new_document(args: argparse.Namespace) -> int:
 
 def cmd_anchor(args: argparse.Namespace) -> int:
     from .curate.compile import compile_document
-    from .curate.format import _line_range
     from .curate.scaffold import add_passage
+    from .curate.values import line_range
     from .curate.write import write_compiled
 
     project = find_project(args.root)
@@ -59,7 +59,7 @@ def cmd_anchor(args: argparse.Namespace) -> int:
         raise PolicyKGError("give a quote or --lines A-B, not both and not neither", exit_code=EXIT_USAGE)
     lines = None
     if args.lines is not None:
-        lines = _line_range(args.lines)
+        lines = line_range(args.lines)
         if lines is None:
             raise PolicyKGError(f"--lines {args.lines!r}: write FIRST-LAST, as 12-14", exit_code=EXIT_USAGE)
     added = add_passage(project, slug, args.quote, lines=lines, occurrence=args.occurrence, name=args.name)

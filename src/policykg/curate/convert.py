@@ -18,7 +18,8 @@ from ..namespaces import OA, PKG
 from ..project import Project, read_file
 from .anchor import SourceText
 from .compile import PROV_DERIVED, read_context
-from .format import GROUP_DEFAULTS, PASSAGE_VALUED, SHORT_KEYS, document_prefixes, yaml_text
+from .format import GROUP_DEFAULTS, PASSAGE_VALUED, SHORT_KEYS, document_prefixes
+from .values import yaml_text
 
 KEYS = {iri: key for key, iri in SHORT_KEYS.items()}
 GENERATED = {"passages", "relations"}

@@ -22,20 +22,27 @@ only: every scalar stays text until this module decides what it is, so ``no`` st
 
 from __future__ import annotations
 
-import json
-import logging
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import pyoxigraph as ox
 import rdflib
 import yaml
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..errors import PolicyKGError, Problem, os_message
 from ..namespaces import ID, PKG, RDF_PREFIXES
 from ..project import read_file
+from .values import (
+    is_literal_map,
+    line_range,
+    read_integer,
+    read_literal_map,
+    read_mapping,
+    read_scalars,
+    read_term,
+    resolve_iri,
+    valid_iri,
+)
 
 SHARED_PREFIXES = {
     "inst": f"{ID}institution/",
@@ -187,7 +194,7 @@ def parse_curator_file(text: str, slug: str, where: str) -> CuratorFile:
     if not isinstance(root, yaml.MappingNode):
         curated.problem(root, "a curator's file is a mapping: passages:, then groups such as interventions:")
         return curated
-    top = _mapping(curated, root)
+    top = read_mapping(curated, root)
     if "prefixes" in top:
         _read_prefixes(curated, top["prefixes"][1])
     if "passages" in top:
@@ -195,70 +202,26 @@ def parse_curator_file(text: str, slug: str, where: str) -> CuratorFile:
     for name, (key, node) in top.items():
         if name in RESERVED and name != "relations":
             continue
-        if name in RESERVED or not _is_name(name):
+        if name in RESERVED or not is_name(name):
             curated.problem(key, f"{name!r} cannot name a group: use a plain word such as interventions")
             continue
         curated.groups.append(name)
-        for entry_key, entry_node in _mapping(curated, node).values():
+        for entry_key, entry_node in read_mapping(curated, node).values():
             _read_entry(curated, name, entry_key, entry_node)
     return curated
 
 
-def _plain(node: yaml.ScalarNode) -> bool:
-    """Whether a scalar was written without quotes (PyYAML's C composer says so with an empty style)."""
-    return not node.style
-
-
-def _is_name(text: str) -> bool:
+def is_name(text: str) -> bool:
     return bool(text) and text[0].isalpha() and all(c.isalnum() or c in "-_" for c in text)
 
 
-def _mapping(curated: CuratorFile, node: yaml.Node) -> dict[str, tuple[yaml.ScalarNode, yaml.Node]]:
-    """A mapping node's entries by key text; a repeated key or a key that is not text is a problem."""
-    if isinstance(node, yaml.ScalarNode) and node.value == "" and _plain(node):
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        curated.problem(node, "expected a mapping (key: value lines) here")
-        return {}
-    found: dict[str, tuple[yaml.ScalarNode, yaml.Node]] = {}
-    for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
-            curated.problem(key, "a key must be plain text")
-            continue
-        if key.value in found:
-            curated.problem(
-                key,
-                f"{key.value!r} is written twice (first at line {found[key.value][0].start_mark.line + 1})",
-            )
-            continue
-        found[key.value] = (key, value)
-    return found
-
-
-def _scalars(curated: CuratorFile, node: yaml.Node, *, split: bool = False) -> list[yaml.ScalarNode]:
-    """A scalar or a list of scalars; with ``split`` a scalar's words are separate values."""
-    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
-    out = []
-    for item in items:
-        if not isinstance(item, yaml.ScalarNode):
-            curated.problem(item, "expected a value or a list of values here")
-            continue
-        if split and _plain(item):
-            out.extend(
-                yaml.ScalarNode(item.tag, word, item.start_mark, item.end_mark) for word in item.value.split()
-            )
-        else:
-            out.append(item)
-    return out
-
-
 def _read_prefixes(curated: CuratorFile, node: yaml.Node) -> None:
-    for name, (_key, value) in _mapping(curated, node).items():
+    for name, (_key, value) in read_mapping(curated, node).items():
         if (
             not isinstance(value, yaml.ScalarNode)
             or not value.value.startswith(("http://", "https://"))
-            or not _valid_iri(value.value)
-            or not _is_name(name)
+            or not valid_iri(value.value)
+            or not is_name(name)
         ):
             curated.problem(value, f"prefix {name} needs a name of letters and an http(s) IRI")
             continue
@@ -266,9 +229,9 @@ def _read_prefixes(curated: CuratorFile, node: yaml.Node) -> None:
 
 
 def _read_passages(curated: CuratorFile, node: yaml.Node) -> None:
-    for name, (key, value) in _mapping(curated, node).items():
+    for name, (key, value) in read_mapping(curated, node).items():
         line = key.start_mark.line + 1
-        if not _is_name(name):
+        if not is_name(name):
             curated.problem(
                 key, f"passage name {name!r}: use letters, digits and hyphens, starting with a letter"
             )
@@ -276,7 +239,7 @@ def _read_passages(curated: CuratorFile, node: yaml.Node) -> None:
         if isinstance(value, yaml.ScalarNode):
             curated.passages[name] = PassageEntry(name, line, quote=value.value)
             continue
-        fields = _mapping(curated, value)
+        fields = read_mapping(curated, value)
         entry = PassageEntry(name, line)
         unknown = set(fields) - {"quote", "occurrence", "lines"}
         if unknown:
@@ -288,12 +251,12 @@ def _read_passages(curated: CuratorFile, node: yaml.Node) -> None:
         if "quote" in fields:
             entry.quote = fields["quote"][1].value if isinstance(fields["quote"][1], yaml.ScalarNode) else ""
         if "occurrence" in fields:
-            number = _integer(fields["occurrence"][1])
+            number = read_integer(fields["occurrence"][1])
             if number is None or number < 1:
                 curated.problem(fields["occurrence"][1], "occurrence is a whole number from 1")
             entry.occurrence = number
         if "lines" in fields:
-            entry.lines = _line_range(
+            entry.lines = line_range(
                 fields["lines"][1].value if isinstance(fields["lines"][1], yaml.ScalarNode) else ""
             )
             if entry.lines is None:
@@ -303,29 +266,10 @@ def _read_passages(curated: CuratorFile, node: yaml.Node) -> None:
         curated.passages[name] = entry
 
 
-def _integer(node: yaml.Node) -> int | None:
-    if isinstance(node, yaml.ScalarNode) and node.value.isdigit():
-        return int(node.value)
-    return None
-
-
-def _line_range(text: str) -> tuple[int, int] | None:
-    """``"12-14"`` or ``"12"`` as a pair of line numbers.
-
-    >>> _line_range("12-14"), _line_range("7"), _line_range("3-x")
-    ((12, 14), (7, 7), None)
-    """
-    first, _, last = text.strip().partition("-")
-    last = last or first
-    if first.isdigit() and last.isdigit() and 0 < int(first) <= int(last):
-        return int(first), int(last)
-    return None
-
-
 def _read_entry(curated: CuratorFile, group: str, key: yaml.ScalarNode, node: yaml.Node) -> None:
     default = GROUP_DEFAULTS.get(group)
     if default and ":" not in key.value and not key.value.startswith("<"):
-        iri = rdflib.URIRef(curated.prefixes[default[0]] + key.value) if _is_name(key.value) else None
+        iri = rdflib.URIRef(curated.prefixes[default[0]] + key.value) if is_name(key.value) else None
     else:
         iri = resolve_iri(curated, key)
     if iri is None:
@@ -336,11 +280,11 @@ def _read_entry(curated: CuratorFile, group: str, key: yaml.ScalarNode, node: ya
     if default:
         entry.values.append((RDF.type, default[1], entry.line))
     curated.entries.append(entry)
-    for _name, (prop_key, value) in _mapping(curated, node).items():
+    for _name, (prop_key, value) in read_mapping(curated, node).items():
         predicate = _property(curated, prop_key)
         if predicate is None:
             continue
-        if isinstance(value, yaml.MappingNode) and not _is_literal_map(value):
+        if isinstance(value, yaml.MappingNode) and not is_literal_map(value):
             _read_evidence(curated, entry, predicate, value)
             continue
         _read_values(curated, entry, predicate, value)
@@ -350,151 +294,40 @@ def _property(curated: CuratorFile, key: yaml.ScalarNode) -> rdflib.URIRef | Non
     if key.value in SHORT_KEYS:
         return SHORT_KEYS[key.value]
     if ":" not in key.value and not key.value.startswith("<"):
-        if not _is_name(key.value):
+        if not is_name(key.value):
             curated.problem(key, f"{key.value!r} is not a property: write a pkg: term or a prefixed IRI")
             return None
         return PKG[key.value]
     return resolve_iri(curated, key)
 
 
-def _is_literal_map(node: yaml.MappingNode) -> bool:
-    """Whether a mapping is a literal (``{nl: …, en: …}`` or ``{value: …, datatype: …}``), not edges.
-
-    An empty mapping counts as a literal map, so that it is reported rather than read as no edges."""
-    keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
-    return not keys or bool({"value", "datatype"} & set(keys)) or all(_is_language(k) for k in keys)
-
-
-def _is_language(text: str) -> bool:
-    return 2 <= len(text) <= 3 and text.isalpha() and text.islower()
-
-
-def resolve_iri(curated: CuratorFile, node: yaml.ScalarNode) -> rdflib.URIRef | None:
-    """A prefixed name (``inst:ncsc``) or ``<IRI>`` as an IRI; anything else is a problem."""
-    text = node.value.strip()
-    if text.startswith("<") and text.endswith(">"):
-        iri = text[1:-1]
-        if iri.startswith(("http://", "https://")) and _valid_iri(iri):
-            return rdflib.URIRef(iri)
-        curated.problem(node, f"{text} is not an absolute http(s) IRI")
-        return None
-    prefix, colon, local = text.partition(":")
-    if not colon or any(c.isspace() for c in text):
-        curated.problem(node, f"{text!r} is not an IRI: write prefix:name (as inst:ncsc) or <https://…>")
-        return None
-    if prefix not in curated.prefixes:
-        known = ", ".join(sorted(curated.prefixes))
-        curated.problem(
-            node,
-            f"unknown prefix {prefix!r} in {text!r}; known prefixes: {known} (declare more under prefixes:)",
-        )
-        return None
-    iri = curated.prefixes[prefix] + local
-    if not _valid_iri(iri):
-        curated.problem(node, f"{text!r} does not make a valid IRI")
-        return None
-    return rdflib.URIRef(iri)
-
-
-def _valid_iri(iri: str) -> bool:
-    """Whether ``iri`` is an absolute IRI by RFC 3987, as Oxigraph's parser decides."""
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        return False
-    return not any(c.isspace() or c in '<>"{}|\\^`' for c in iri)
-
-
 def _read_values(curated: CuratorFile, entry: Entry, predicate: rdflib.URIRef, node: yaml.Node) -> None:
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        _read_literal_map(curated, entry, predicate, node)
+        read_literal_map(curated, entry, predicate, node)
         return
     passage_valued = predicate in PASSAGE_VALUED
     if isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            if isinstance(item, yaml.MappingNode) and _is_literal_map(item):
-                _read_literal_map(curated, entry, predicate, item)
+            if isinstance(item, yaml.MappingNode) and is_literal_map(item):
+                read_literal_map(curated, entry, predicate, item)
         node = yaml.SequenceNode(
             node.tag,
-            [i for i in node.value if not isinstance(i, yaml.MappingNode) or not _is_literal_map(i)],
+            [i for i in node.value if not isinstance(i, yaml.MappingNode) or not is_literal_map(i)],
             node.start_mark,
             node.end_mark,
         )
-    for item in _scalars(curated, node, split=passage_valued):
+    for item in read_scalars(curated, node, split=passage_valued):
         item_line = item.start_mark.line + 1
         if passage_valued and ":" not in item.value and not item.value.startswith("<"):
             entry.passage_values.append((predicate, item.value, item_line))
             continue
-        term = _term(curated, item)
+        term = read_term(curated, item)
         if predicate == RDF.type and isinstance(term, rdflib.Literal):
             curated.problem(item, f"a class is an IRI: write pkg:{item.value} or another prefixed name")
             continue
         if term is not None:
             entry.values.append((predicate, term, item_line or line))
-
-
-def _read_literal_map(
-    curated: CuratorFile, entry: Entry, predicate: rdflib.URIRef, node: yaml.MappingNode
-) -> None:
-    fields = _mapping(curated, node)
-    if not fields:
-        curated.problem(
-            node, "an empty value: write {nl: …, en: …}, {value: …, datatype: …}, or leave the key out"
-        )
-        return
-    if "value" in fields or "datatype" in fields:
-        value, kind = fields.get("value", (None, None))[1], fields.get("datatype", (None, None))[1]
-        if (
-            set(fields) != {"value", "datatype"}
-            or not isinstance(value, yaml.ScalarNode)
-            or not isinstance(kind, yaml.ScalarNode)
-        ):
-            curated.problem(
-                node, "a typed value is written {value: TEXT, datatype: PREFIX:NAME}, as xsd:date"
-            )
-            return
-        datatype = resolve_iri(curated, kind)
-        if datatype is None:
-            return
-        term_log = logging.getLogger("rdflib.term")
-        term_log.disabled, was = True, term_log.disabled  # an ill-typed value is reported below, not logged
-        try:
-            literal = rdflib.Literal(value.value, datatype=datatype)
-        finally:
-            term_log.disabled = was
-        if getattr(literal, "ill_typed", False):
-            curated.problem(value, f"{value.value!r} is not a valid {kind.value}")
-            return
-        entry.values.append((predicate, literal, value.start_mark.line + 1))
-        return
-    for language, (_, value) in fields.items():
-        for item in _scalars(curated, value):
-            entry.values.append(
-                (predicate, rdflib.Literal(item.value, lang=language), item.start_mark.line + 1)
-            )
-
-
-def _term(curated: CuratorFile, node: yaml.ScalarNode) -> rdflib.term.Node | None:
-    """A scalar as an RDF term: quoted text is a string; otherwise an IRI, a number, a boolean or text."""
-    text = node.value
-    if not _plain(node):
-        return rdflib.Literal(text)
-    if text.startswith("<") or (":" in text and not any(c.isspace() for c in text)):
-        return resolve_iri(curated, node)
-    if text in ("true", "false"):
-        return rdflib.Literal(text, datatype=XSD.boolean)
-    digits = text.removeprefix("-").removeprefix("+")
-    if digits.isdigit():
-        return rdflib.Literal(text, datatype=XSD.integer)
-    if "." in digits and digits.replace(".", "", 1).isdigit():
-        try:
-            Decimal(text)
-        except InvalidOperation:
-            pass
-        else:
-            return rdflib.Literal(text, datatype=XSD.decimal)
-    return rdflib.Literal(text)
 
 
 def _read_evidence(
@@ -523,13 +356,13 @@ def _evidence_spec(curated: CuratorFile, node: yaml.Node) -> tuple[str, list[str
             curated.problem(node, f"an edge needs its basis first (stated or reading): {hint}")
             return "", [], {}
         return words[0], words[1:], {}
-    fields = _mapping(curated, node)
+    fields = read_mapping(curated, node)
     bases = [b for b in BASES if b in fields]
     unknown = set(fields) - {*BASES, "why", "note"}
     if len(bases) != 1 or unknown:
         curated.problem(node, f"an edge has exactly one of stated or reading, and why for a reading: {hint}")
         return "", [], {}
-    passages = [n.value for n in _scalars(curated, fields[bases[0]][1], split=True)]
+    passages = [n.value for n in read_scalars(curated, fields[bases[0]][1], split=True)]
     why: dict[str, str] = {}
     explained = "why" if bases[0] == "reading" else "note"
     wrong = "note" if explained == "why" else "why"
@@ -541,7 +374,7 @@ def _evidence_spec(curated: CuratorFile, node: yaml.Node) -> tuple[str, list[str
             else "a stated edge takes a note:, not why:",
         )
     if explained in fields:
-        for language, (_, text) in _mapping(curated, fields[explained][1]).items():
+        for language, (_, text) in read_mapping(curated, fields[explained][1]).items():
             if isinstance(text, yaml.ScalarNode):
                 why[language] = text.value
     return bases[0], passages, why
@@ -558,22 +391,6 @@ def read_curator_file(path: Path, slug: str, where: str) -> CuratorFile:
     except OSError as error:
         raise PolicyKGError(f"{where} cannot be read: {os_message(error)}") from None
     return parse_curator_file(text, slug, where)
-
-
-def yaml_text(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar: JSON's string syntax, with every character YAML cannot hold
-    (C1 controls, U+FFFE, U+FFFF, lone surrogates) escaped.
-
-    >>> print(yaml_text('a "b"\\u0093'))
-    "a \\"b\\"\\u0093"
-    """
-    out = []
-    for char in json.dumps(text, ensure_ascii=False):
-        code = ord(char)
-        printable = code in (0x9, 0xA, 0xD, 0x85) or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF
-        printable = printable or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
-        out.append(char if printable else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
-    return "".join(out)
 
 
 _LINES: dict[tuple[str, int], dict[str, int]] = {}

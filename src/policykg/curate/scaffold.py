@@ -18,7 +18,8 @@ from ..namespaces import ID
 from ..project import Project, read_file
 from .anchor import Anchor, QuoteError, SourceText
 from .compile import compile_document, curator_file, read_source, source_path
-from .format import _is_name, parse_curator_file, read_curator_file, yaml_text
+from .format import is_name, parse_curator_file, read_curator_file
+from .values import yaml_text
 from .write import write_compiled
 
 UNMODELLED_HEADER = """\
@@ -247,7 +248,7 @@ def add_passage(
             continue
         if (other.start, other.end) == (anchor.start, anchor.end):
             return Added(existing.name, f"{ID}{slug}/passage/{existing.name}", anchor, True)
-    if name is not None and (name in curated.passages or not _is_name(name) or len(name) > 80):
+    if name is not None and (name in curated.passages or not is_name(name) or len(name) > 80):
         raise PolicyKGError(
             f"passage name {name!r} is taken, or is not letters, digits and hyphens starting with a letter",
             exit_code=EXIT_USAGE,
