@@ -851,6 +851,7 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fin
 <title>{{ view.title }} — policykg</title>
 <link rel="stylesheet" href="lib/vis-network.min.css">
 <link rel="stylesheet" href="lib/view.css">
+<link rel="stylesheet" href="lib/view-print.css">
 </head>
 <body>
 <header>
@@ -899,6 +900,8 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fin
 <script src="lib/vis-network.min.js"></script>
 <script src="lib/view.js"></script>
 <script src="lib/view-tools.js"></script>
+<script src="lib/view-labels.js"></script>
+<script src="lib/view-share.js"></script>
 </body>
 </html>
 """
@@ -977,8 +980,10 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
         )
         net.edges.append(pyvis_edge.options)
     nodes, edges, *_ = net.get_network_data()
+    priorities = priorities_of_nodes(view, data)
     for node in nodes:
         node.pop("title", None)
+        node["priorities"] = priorities.get(node["id"], [])
     present_kinds = [k for k in KINDS if any(n["kind"] == k for n in nodes)]
     present_relations = [r for r in RELATIONS if any(e["relation"] == r for e in edges)]
     drawn_bases = {"reading" if e["basis"] == "reading" else "stated" for e in edges if e["basis"]}
@@ -992,6 +997,11 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
         "presentRelations": present_relations,
         "bases": BASES,
         "presentBases": present_bases,
+        "priorityList": [
+            {"id": p, "label_en": data.nodes[p].label_en, "label_nl": data.nodes[p].label_nl}
+            for p in sorted(view.nodes, key=lambda n: data.nodes[n].label_en.lower())
+            if data.nodes[p].kind == "priority"
+        ],
         "lang": "en",
         "options": {
             "physics": {"enabled": False},
@@ -1006,12 +1016,30 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
     }
 
 
+def priorities_of_nodes(view: View, data: ViewData) -> dict[str, list[str]]:
+    """The priorities each node of ``view`` belongs to, for the filter by priority: a priority its own; an
+    intervention the one it falls under; any other node those of the interventions it is drawn linked to."""
+    under = {e.source: e.target for e in data.edges if e.relation == "underPriority"}
+    shown = set(view.nodes)
+    of: dict[str, set[str]] = defaultdict(set)
+    for node in view.nodes:
+        if data.nodes[node].kind == "priority":
+            of[node].add(node)
+        elif node in under and under[node] in shown:
+            of[node].add(under[node])
+    for edge in view.edges:
+        for one, other in ((edge.source, edge.target), (edge.target, edge.source)):
+            if data.nodes[one].kind not in ("priority", "intervention"):
+                of[one].update(of.get(other, ()))
+    return {node: sorted(p) for node, p in of.items() if p}
+
+
 def render_view(view: View, data: ViewData) -> str:
     """One view as an HTML page."""
     return PAGE.render(view=view, payload=markupsafe.Markup(safe_json(assemble(view, data))), lang="en")
 
 
-VIEW_ASSETS = ("view.js", "view-tools.js", "view.css")
+VIEW_ASSETS = ("view.js", "view-tools.js", "view-labels.js", "view-share.js", "view.css", "view-print.css")
 """Our own script and style for the views, shipped beside vis-network in ``lib/``."""
 
 
