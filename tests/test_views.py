@@ -129,10 +129,20 @@ def test_every_view_loads_offline_and_draws_every_node(views: Path, copied: Load
 def test_filters_and_search_change_what_is_shown(views: Path, browser) -> None:
     page, errors, _ = open_view(browser, views / "overview.html")
     total = page.evaluate("policykgView.network.body.nodeIndices.length")
-    interventions = page.evaluate("policykgView.nodes.get({filter: n => n.kind === 'intervention'}).length")
-    page.uncheck("#kinds input[data-key=intervention]")
-    assert page.evaluate("policykgView.network.body.nodeIndices.length") == total - interventions
-    page.check("#kinds input[data-key=intervention]")
+    data = graph_of(views / "overview.html")
+    kind = {n["id"]: n["kind"] for n in data["nodes"]}
+    # unticking a type hides its nodes; what keeps a line to a node of another type stays
+    kept = {
+        one
+        for e in data["edges"]
+        for one, other in ((e["from"], e["to"]), (e["to"], e["from"]))
+        if kind[one] != "theme" and kind[other] != "theme"
+    }
+    page.uncheck("#kinds input[data-key=theme]")
+    shown = set(page.evaluate("policykgView.network.body.nodeIndices"))
+    assert kept and kept <= shown and not any(kind[n] == "theme" for n in shown)
+    page.check("#kinds input[data-key=theme]")
+    assert page.evaluate("policykgView.network.body.nodeIndices.length") == total
     edges = page.evaluate("policykgView.network.body.edgeIndices.length")
     addresses = page.evaluate("policykgView.edges.get({filter: e => e.relation === 'addresses'}).length")
     page.uncheck("#relations input[data-key=addresses]")
@@ -323,9 +333,9 @@ def test_views_of_an_unknown_document_are_refused(corpus: Project) -> None:
 def test_large_corpora_write_views_per_priority_one_document_at_a_time(
     corpus: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from policykg import views as module
+    from policykg.views import limits
 
-    monkeypatch.setattr(module, "PRIORITY_VIEWS_UPTO", 2)
+    monkeypatch.setattr(limits, "PRIORITY_VIEWS_UPTO", 2)
     loaded = load_project(corpus)
     write_views(loaded, tmp_path / "all")
     assert not list((tmp_path / "all").glob("priority-*.html"))
@@ -336,7 +346,7 @@ def test_large_corpora_write_views_per_priority_one_document_at_a_time(
 
 
 def test_views_too_large_to_draw_are_aggregated(corpus: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    from policykg import views as module
+    from policykg.views import limits, render_view
 
     loaded = load_project(corpus)
     data = project_view_data(loaded)
@@ -345,7 +355,7 @@ def test_views_too_large_to_draw_are_aggregated(corpus: Project, monkeypatch: py
         for row in library(loaded, "overlaps/institutions-per-priority")
     }
     whole = {v.slug: v for v in define_views(data)}
-    monkeypatch.setattr(module, "DRAW_AT_MOST", 12)
+    monkeypatch.setattr(limits, "DRAW_AT_MOST", 12)
     small = {v.slug: v for v in define_views(data)}
     assert whole.keys() == small.keys()
     aggregated = [slug for slug, v in small.items() if v.title.endswith("(aggregated)")]
@@ -367,7 +377,7 @@ def test_views_too_large_to_draw_are_aggregated(corpus: Project, monkeypatch: py
                 continue
             under = {e.source for e in full if e.relation == "underPriority" and e.target == edge.source}
             assert edge.weight == len(under & pointing) > 0, (slug, edge.source)
-        assert module.render_view(view, data).count('"shares"') >= 1
+        assert render_view(view, data).count('"shares"') >= 1
     dependencies = small["dependencies"]
     assert len(dependencies.nodes) <= 12 < len(whole["dependencies"].nodes)
     assert "too many to draw" in dependencies.description
@@ -490,5 +500,13 @@ def test_relations_point_their_way_and_the_graph_says_what_it_holds(views: Path)
         data = graph_of(views / name)
         for edge in data["edges"]:
             assert edge["arrows"] == ("" if edge["relation"] == "shares" else "to"), (name, edge["relation"])
-        label = re.search(r'<div id="graph" role="img" aria-label="([^"]*)"', text).group(1)
-        assert label.endswith(f"a graph of {len(data['nodes'])} nodes and {len(data['edges'])} relations")
+        assert re.search(r'<div id="graph" role="img" aria-labelledby="graph-name"', text)
+        name = re.search(
+            r'<p id="graph-name"[^>]*><span lang="en">([^<]*)</span><span lang="nl">([^<]*)</span>', text
+        )
+        assert name.group(1).endswith(
+            f"a graph of {len(data['nodes'])} nodes and {len(data['edges'])} relations"
+        )
+        assert name.group(2).endswith(
+            f"een graaf van {len(data['nodes'])} knopen en {len(data['edges'])} relaties"
+        )

@@ -4,7 +4,8 @@ structural level, and how many interventions each institution takes part in acro
 Drawn with matplotlib as SVG (text as paths, so no font is fetched) and PNG, from the query library's
 answers; the same graph gives byte-identical files. Figures are made without pyplot and styled inside an
 ``rc_context``, so drawing them changes neither matplotlib's backend nor its settings for the rest of the
-process. A chart with nothing to draw is not drawn: a sentence that names the document says why.
+process. A chart with nothing to draw is not drawn: a sentence that names the document says why. Each priority
+has the colour it has in the views' graphs (:func:`policykg.views.palette.colour_priorities`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,17 @@ from typing import Any
 from .escape import visible
 from .library import read_query
 from .load import LoadedGraph
+from .views.palette import PRIORITY_COLOURS, colour_priorities
 
 PERIODS = ["2026", "2027", "2028", "2029", "2030", "structural"]
-COLOURS = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
+PRIORITIES = """
+SELECT ?priority ?label WHERE {
+  %s ?priority a pkg:Priority .
+  FILTER NOT EXISTS { ?strategy a pkg:Strategy ; pkg:hasPriority ?priority . }
+  OPTIONAL { ?priority rdfs:label ?label . FILTER(LANG(?label) = "en") }
+}
+"""
+"""The priorities the views colour (all but a strategy's), with the labels the charts name them by."""
 STYLE = {"svg.hashsalt": "policykg", "svg.fonttype": "path", "font.size": 10}
 """matplotlib settings for these charts only (applied in an ``rc_context``)."""
 
@@ -28,6 +37,19 @@ STYLE = {"svg.hashsalt": "policykg", "svg.fonttype": "path", "font.size": 10}
 def _library(loaded: LoadedGraph, name: str, document: str | None = None) -> list[dict[str, str]]:
     query = read_query(loaded.project.queries_dir / f"{name}.rq", name)
     return loaded.select(query.sparql({"document": f"<{document}>"} if document else {}))
+
+
+def colour_chart_priorities(loaded: LoadedGraph, document: str | None = None) -> dict[str, str]:
+    """Each priority's colour by the label the charts draw it with: the colour the views give it, among
+    the priorities of ``document`` (or of the whole graph)."""
+    rows = loaded.select(PRIORITIES % (f"<{document}> pkg:hasPriority ?priority ." if document else ""))
+    colours = colour_priorities(r["priority"] for r in rows)
+    return {_text(r.get("label", r["priority"])): colours[r["priority"]] for r in rows}
+
+
+def _colour(colours: dict[str, str], label: str, i: int) -> str:
+    """A priority's colour by its label; by its place when the graph does not give it (no such label)."""
+    return colours.get(label, PRIORITY_COLOURS[i % len(PRIORITY_COLOURS)])
 
 
 def _save(figure: Any, folder: Path, stem: str) -> tuple[str, str]:
@@ -126,6 +148,7 @@ def render_charts(
     for row in _library(loaded, "overlaps/institutions-per-priority", document):
         institution, priority = _text(row["institutionLabel"]), _text(row["priorityLabel"])
         counts[institution][priority] = counts[institution].get(priority, 0) + int(row["interventions"])
+    colours = colour_chart_priorities(loaded, document)
     charts, notes = [], []
     with rc_context(STYLE):
         if budget:
@@ -133,14 +156,14 @@ def render_charts(
                 _text(r["priorityLabel"])
                 for r in _library(loaded, "budget/priorities-without-figures", document)
             )
-            charts += _budget_charts(folder, name, budget, priorities, without)
+            charts += _budget_charts(folder, name, budget, priorities, without, colours)
         else:
             notes.append(
                 f"<p>{_html(name)} has no budget: no amounts per priority and period are recorded for "
                 "it, so no budget chart is drawn.</p>"
             )
         if counts:
-            charts.append(_institutions_chart(folder, name, counts))
+            charts.append(_institutions_chart(folder, name, counts, colours))
         else:
             notes.append(f"<p>No intervention of {_html(name)} involves an institution.</p>")
     tables = (
@@ -157,13 +180,14 @@ def _budget_charts(
     budget: dict[str, dict[str, Decimal]],
     priorities: list[str],
     without: list[str],
+    colours: dict[str, str],
 ) -> list[dict[str, Any]]:
     """The stacked bars of the budget per priority and period, and the lines of its growth."""
     figure, axis = _figure(8, 4.2)
     bottom = [0.0] * len(PERIODS)
     for i, priority in enumerate(priorities):
         values = [float(budget[priority].get(p, 0)) for p in PERIODS]
-        axis.bar(PERIODS, values, bottom=bottom, color=COLOURS[i % len(COLOURS)], label=priority)
+        axis.bar(PERIODS, values, bottom=bottom, color=_colour(colours, priority, i), label=priority)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     for x, total in enumerate(bottom):
         axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=9)
@@ -186,7 +210,7 @@ def _budget_charts(
     figure, axis = _figure(8, 4.2)
     for i, priority in enumerate(priorities):
         values = [float(budget[priority].get(p, 0)) for p in PERIODS]
-        axis.plot(PERIODS, values, marker="o", color=COLOURS[i % len(COLOURS)], label=priority)
+        axis.plot(PERIODS, values, marker="o", color=_colour(colours, priority, i), label=priority)
     axis.set_ylabel("€ million")
     growth_chart = _finish(
         figure,
@@ -199,7 +223,9 @@ def _budget_charts(
     return [budget_chart, growth_chart]
 
 
-def _institutions_chart(folder: Path, name: str, counts: dict[str, dict[str, int]]) -> dict[str, Any]:
+def _institutions_chart(
+    folder: Path, name: str, counts: dict[str, dict[str, int]], colours: dict[str, str]
+) -> dict[str, Any]:
     """The bars of how many interventions involve each institution, coloured by priority."""
     ranked = sorted(counts, key=lambda i: (-sum(counts[i].values()), -len(counts[i]), i))
     institutions = list(reversed(ranked[:TOP_INSTITUTIONS]))
@@ -209,7 +235,7 @@ def _institutions_chart(folder: Path, name: str, counts: dict[str, dict[str, int
     left = [0] * len(institutions)
     for i, priority in enumerate(all_priorities):
         values = [counts[inst].get(priority, 0) for inst in institutions]
-        axis.barh(institutions, values, left=left, color=COLOURS[i % len(COLOURS)], label=priority)
+        axis.barh(institutions, values, left=left, color=_colour(colours, priority, i), label=priority)
         left = [a + b for a, b in zip(left, values, strict=True)]
     axis.set_xlabel("interventions")
     shown = (

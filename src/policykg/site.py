@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from . import __version__
 from .escape import link_target, visible
 from .library import list_queries
+from .lines import find_passage_line
 from .load import SOURCES_GRAPH, LoadedGraph, label_blank_nodes
 from .namespaces import ONTOLOGY_IRI, PREFIXES, RDF_PREFIXES, shorten
 from .progress import progress
@@ -517,8 +518,7 @@ def _passage(graph: Described, passage: str, page: str) -> dict[str, Any]:
         default=("", "", ""),
     )
     text = graph.text_of(source) if source else ""  # a passage may name no source
-    index = text.find(prefix + exact + suffix)
-    line = text.count("\n", 0, index + len(prefix)) + 1 if index >= 0 else None
+    line = find_passage_line(text, exact, prefix, suffix)
     target = site_path(passage)
     return {
         "exact": exact,
