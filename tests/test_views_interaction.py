@@ -39,8 +39,13 @@ def graph_data(path: Path) -> dict:
     return json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1))
 
 
-def open_view(browser, path: Path, fragment: str = ""):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+def open_view(browser, path: Path, fragment: str = "", viewport: dict[str, int] | None = None):
+    """A view in a new page of ``browser`` (or of a browser context, which keeps storage between pages), with
+    the console's errors and any request for anything but a file collected."""
+    if hasattr(browser, "new_context"):
+        page = browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
+    else:
+        page = browser.new_page()
     errors: list[str] = []
     outside: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -1,7 +1,8 @@
 // policykg view tools: search with a list of candidates, the panel that shows a node and its relations,
-// reach (what a node relies on, and what stalls if it stalls) and links that share what is shown.
-// Runs after view.js, on the objects it exposes as window.policykgView. Text from the graph is only ever
-// set with textContent; links are made only to http(s) addresses.
+// reach (what a node relies on, and what stalls if it stalls) and links that share what is shown (the
+// selection, reach, language, filters, and what view-share.js adds). Runs after view.js, on the objects it
+// exposes as window.policykgView. Text from the graph is only ever set with textContent; links are made
+// only to http(s) addresses.
 (function () {
   "use strict";
   var api = window.policykgView;
@@ -14,13 +15,13 @@
       english: "English", dutch: "Dutch", also: "Also called", type: "Type", page: "Page on the site",
       out: "Relations out", into: "Relations in", none: "none", passage: "passage", close: "Close",
       notFound: "nothing found", matches: "Matching nodes", both: "neighbours", down: "downstream: what stalls if this stalls",
-      up: "upstream: what this relies on", all: "all", panel: "Selected node"
+      up: "upstream: what this relies on", all: "all", panel: "Selected node", search: "Search a node"
     },
     nl: {
       english: "Engels", dutch: "Nederlands", also: "Ook genoemd", type: "Soort", page: "Pagina op de site",
       out: "Relaties naar buiten", into: "Relaties naar binnen", none: "geen", passage: "passage", close: "Sluiten",
       notFound: "niets gevonden", matches: "Gevonden knopen", both: "buren", down: "stroomafwaarts: wat stokt als dit stokt",
-      up: "stroomopwaarts: waar dit op steunt", all: "alle", panel: "Gekozen knoop"
+      up: "stroomopwaarts: waar dit op steunt", all: "alle", panel: "Gekozen knoop", search: "Zoek een knoop"
     }
   };
   function t(key) { return WORDS[api.lang()][key]; }
@@ -186,26 +187,33 @@
     nodes.update(original.nodes);
     edges.update(original.edges);
   }
+  // What is marked: a path between two nodes when view-share.js has one, else the reach of the selection;
+  // everything else is dimmed.
+  var dimmed = false;
   function applyReach() {
-    if (!state.node) {
-      if (reached.length) restoreColours();
+    var path = api.pathMarks ? api.pathMarks() : null;
+    if (!path && !state.node) {
+      if (dimmed) restoreColours();
+      dimmed = false;
       reached = [];
       api.updateStatus();
       return;
     }
-    reached = reachOf(state.node);
+    reached = path ? path.nodes.slice() : reachOf(state.node);
     var keep = {};
     reached.forEach(function (id) { keep[id] = true; });
+    var keepLine = path ? function (edge) { return path.edges[edge.id] === true; }
+      : function (edge) { return keep[edge.from] && keep[edge.to]; };
     var dimColour = { background: DIM, border: DIM, highlight: { background: DIM, border: DIM }, hover: { background: DIM, border: DIM } };
     nodes.update(original.nodes.map(function (n) {
       return keep[n.id] ? n : { id: n.id, color: dimColour, opacity: DIM_OPACITY, font: { color: DIM_LABEL } };
     }));
     var byId = edges.get({ returnType: "Object" });
     edges.update(original.edges.map(function (e) {
-      var edge = byId[e.id];
-      if (keep[edge.from] && keep[edge.to]) return e;
+      if (keepLine(byId[e.id])) return e;
       return { id: e.id, color: { color: DIM, highlight: DIM, hover: DIM, inherit: false }, font: { color: DIM_LABEL } };
     }));
+    dimmed = true;
     api.updateStatus();
   }
 
@@ -224,6 +232,7 @@
 
   function clear() {
     state.node = null;
+    if (api.clearPath) api.clearPath();
     search.value = "";
     closeList();
     closePanel(false);
@@ -250,7 +259,10 @@
   direction.addEventListener("change", reachChanged);
   steps.addEventListener("change", reachChanged);
   document.getElementById("clear").addEventListener("click", clear);
-  document.addEventListener("policykg:filter", applyReach);
+  document.addEventListener("policykg:filter", function () {
+    applyReach();
+    writeHash();
+  });
 
   // ------------------------------------------------------------------ the panel
   var panel = document.getElementById("inspect");
@@ -314,6 +326,8 @@
       if (!mine.length) ul.appendChild(el("li", t("none"), "none"));
       body.appendChild(ul);
     });
+    // view-share.js adds its part (paths from and to this node)
+    document.dispatchEvent(new CustomEvent("policykg:panel", { detail: { node: n.id, body: body } }));
   }
 
   function openPanel(id, how) {
@@ -345,12 +359,21 @@
   });
 
   // ------------------------------------------------------------------ shared links
+  // Other parts of the view add their own keys: each writer sets keys on the parameters, each reader reads them.
+  var hashWriters = [], hashReaders = [];
+  var reading = false;
   function writeHash() {
+    if (reading) return;
     var params = new URLSearchParams();
     if (state.node) params.set("node", state.node);
     if (state.node || state.direction !== "both" || state.steps !== "1") params.set("reach", state.direction + "-" + state.steps);
-    if (api.lang() !== (data.lang || "en")) params.set("lang", api.lang());
-    var fragment = params.toString();
+    if (api.lang() !== api.defaultLang) params.set("lang", api.lang());
+    if (api.filterState()) params.set("hide", api.filterState());
+    hashWriters.forEach(function (write) { write(params); });
+    // the filters' ":" and "," may stay as they are in a fragment, which keeps them readable
+    var fragment = params.toString().replace(/(^|&)hide=[^&]*/, function (part) {
+      return part.replace(/%3A/gi, ":").replace(/%2C/gi, ",");
+    });
     var address = location.href.replace(/#.*$/, "") + (fragment ? "#" + fragment : "");
     if (address === location.href) return;
     try {
@@ -361,16 +384,27 @@
   }
   function readHash() {
     var params = new URLSearchParams(location.hash.replace(/^#/, ""));
-    if (params.get("lang")) api.setLang(params.get("lang"));
-    setReach(params.get("reach"));
-    var node = params.get("node");
-    if (node && data.byId[node]) select(node, { panel: true, focus: false });
-    else if (state.node) clear();
+    reading = true;
+    try {
+      if (params.get("lang")) api.setLang(params.get("lang"));
+      api.setFilterState(params.get("hide") || "");
+      setReach(params.get("reach"));
+      var node = params.get("node");
+      if (node && data.byId[node]) select(node, { panel: true, focus: false });
+      else if (state.node) clear();
+      hashReaders.forEach(function (read) { read(params); });
+      applyReach();
+    } finally {
+      reading = false;
+    }
+    writeHash();
   }
 
   function languageChanged() {
-    direction.querySelectorAll("option").forEach(function (o) { o.textContent = t(o.value); });
-    steps.querySelector("option[value=all]").textContent = t("all");
+    direction.querySelectorAll("option:not([data-en])").forEach(function (o) { o.textContent = t(o.value); });
+    steps.querySelectorAll("option[value=all]:not([data-en])").forEach(function (o) { o.textContent = t("all"); });
+    search.setAttribute("placeholder", t("search"));
+    search.setAttribute("aria-label", t("search"));
     if (!list.hidden) renderList();
     if (shownInPanel) renderPanel();
     writeHash();
@@ -387,6 +421,13 @@
   api.selected = function () { return state.node; };
   api.reach = function () { return state.direction + "-" + state.steps; };
   api.original = original;
+  api.refreshMarks = applyReach;
+  api.writeHash = writeHash;
+  api.readHash = readHash;
+  api.onHash = function (write, read) {
+    hashWriters.push(write);
+    hashReaders.push(read);
+  };
   readHash();
   languageChanged();
 })();

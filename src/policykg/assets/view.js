@@ -3,11 +3,36 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("graph-data").textContent);
-  var lang = data.lang || "en";
-  var hiddenKinds = {};
-  var hiddenRelations = {};
-  var hiddenBases = {};
+  var DEFAULT_LANG = data.lang || "en";
+  var LANG_KEY = "policykg-lang";
+  // What the legend's checkboxes hide: node kinds, relations, bases and priorities (by IRI).
+  var hidden = { kind: {}, rel: {}, basis: {}, priority: {} };
+  var shown = {};
   var LABEL_COLOR = "#343434";
+  var WORDS = {
+    en: {
+      shown: "nodes shown", highlighted: "highlighted", priorities: "Priorities", legend: "Legend",
+      graph: "a graph of", nodes: "nodes", and: "and", relations: "relations", filtered: "filtered", inAll: "in all"
+    },
+    nl: {
+      shown: "knopen zichtbaar", highlighted: "gemarkeerd", priorities: "Opgaven", legend: "Legenda",
+      graph: "een graaf van", nodes: "knopen", and: "en", relations: "relaties", filtered: "gefilterd", inAll: "in totaal"
+    }
+  };
+
+  // The language: the link's #lang= wins, then the last choice made in any view, then the page's own.
+  function known(value) { return value === "en" || value === "nl" ? value : null; }
+  function hashLang() {
+    return known(new URLSearchParams(location.hash.replace(/^#/, "")).get("lang"));
+  }
+  function storedLang() {
+    try { return known(window.localStorage.getItem(LANG_KEY)); } catch (err) { return null; }
+  }
+  function storeLang(value) {
+    try { window.localStorage.setItem(LANG_KEY, value); } catch (err) { /* file:// may refuse storage */ }
+  }
+  var lang = hashLang() || storedLang() || DEFAULT_LANG;
+  function t(key, language) { return WORDS[language || lang][key]; }
 
   function el(tag, text, className) {
     var e = document.createElement(tag);
@@ -53,6 +78,7 @@
 
   data.byId = {};
   data.nodes.forEach(function (n) { data.byId[n.id] = n; });
+  data.priorityList = data.priorityList || [];
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var copy = Object.assign({}, n);
     copy.label = lang === "nl" ? n.label_nl : n.label_en;
@@ -67,26 +93,95 @@
     copy.font = { color: LABEL_COLOR };
     return copy;
   }));
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hiddenKinds[n.kind]; } });
+
+  // ------------------------------------------------------------------ filters
+  // A node is shown unless its type is unticked, or it belongs to priorities and all of them are unticked,
+  // or the filters leave it with no line at all while it had one in the view.
+  var lines = {};
+  data.edges.forEach(function (e) { lines[e.from] = lines[e.to] = true; });
+  function lineKept(e) {
+    return !hidden.rel[e.relation] && !(e.basis && hidden.basis[legendBasis(e)]);
+  }
+  function computeShown() {
+    var candidate = {};
+    data.nodes.forEach(function (n) {
+      if (hidden.kind[n.kind]) return;
+      var of = n.priorities || [];
+      if (of.length && of.every(function (p) { return hidden.priority[p]; })) return;
+      candidate[n.id] = true;
+    });
+    var linked = {};
+    data.edges.forEach(function (e) {
+      if (candidate[e.from] && candidate[e.to] && lineKept(e)) linked[e.from] = linked[e.to] = true;
+    });
+    shown = {};
+    data.nodes.forEach(function (n) {
+      if (candidate[n.id] && (linked[n.id] || !lines[n.id])) shown[n.id] = true;
+    });
+  }
+  computeShown();
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return shown[n.id] === true; } });
   var edgeView = new vis.DataView(edges, {
-    filter: function (e) { return !hiddenRelations[e.relation] && !(e.basis && hiddenBases[legendBasis(e)]); }
+    filter: function (e) { return lineKept(e) && shown[e.from] === true && shown[e.to] === true; }
   });
   var container = document.getElementById("graph");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
 
-  // Legend and filters: one checkbox per node kind and per relation present in this view.
-  function legendRow(list, key, label, swatch, hidden) {
+  function applyFilters() {
+    computeShown();
+    nodeView.refresh();
+    edgeView.refresh();
+    updateGraphLabel();
+    tell("filter");
+    updateStatus();
+  }
+
+  // The filters as the link keeps them: "kind:law,rel:addresses,basis:reading,priority:2" (a priority by
+  // its place in the view's list of priorities).
+  var FILTER_KEYS = {
+    kind: function () { return data.presentKinds; },
+    rel: function () { return data.presentRelations; },
+    basis: function () { return data.presentBases; },
+    priority: function () { return data.priorityList.map(function (p) { return p.id; }); }
+  };
+  function filterState() {
+    var parts = [];
+    Object.keys(FILTER_KEYS).forEach(function (group) {
+      FILTER_KEYS[group]().forEach(function (key, i) {
+        if (hidden[group][key]) parts.push(group + ":" + (group === "priority" ? i : key));
+      });
+    });
+    return parts.join(",");
+  }
+  function setFilterState(text) {
+    var next = { kind: {}, rel: {}, basis: {}, priority: {} };
+    String(text || "").split(",").forEach(function (part) {
+      var at = part.indexOf(":");
+      var group = part.slice(0, at), key = part.slice(at + 1);
+      if (at < 0 || !FILTER_KEYS.hasOwnProperty(group)) return;
+      var keys = FILTER_KEYS[group]();
+      if (group === "priority") key = /^\d+$/.test(key) ? keys[Number(key)] : undefined;
+      if (key !== undefined && keys.indexOf(key) >= 0) next[group][key] = true;
+    });
+    if (JSON.stringify(next) === JSON.stringify(hidden)) return;
+    hidden = next;
+    document.querySelectorAll("input[type=checkbox][data-group]").forEach(function (box) {
+      box.checked = !hidden[box.dataset.group][box.dataset.key];
+    });
+    applyFilters();
+  }
+
+  // Legend and filters: one checkbox per node kind, relation, basis and priority present in this view.
+  function legendRow(list, group, key, label, swatch) {
     var li = el("li");
     var box = el("input");
     box.type = "checkbox";
-    box.checked = true;
+    box.checked = !hidden[group][key];
+    box.dataset.group = group;
     box.dataset.key = key;
     box.addEventListener("change", function () {
-      if (box.checked) delete hidden[key]; else hidden[key] = true;
-      nodeView.refresh();
-      edgeView.refresh();
-      tell("filter");
-      updateStatus();
+      if (box.checked) delete hidden[group][key]; else hidden[group][key] = true;
+      applyFilters();
     });
     var lab = el("label");
     lab.appendChild(box);
@@ -100,21 +195,37 @@
     var kind = data.kinds[k];
     var sw = el("span", null, "swatch shape-" + kind.shape);
     sw.style.background = kind.color;
-    legendRow(kindList, k, kind[lang], sw, hiddenKinds);
+    legendRow(kindList, "kind", k, kind[lang], sw);
   });
   var relationList = document.getElementById("relations");
   data.presentRelations.forEach(function (r) {
     var rel = data.relations[r];
     var sw = el("span", null, "line " + rel.style);
     sw.style.borderColor = rel.color;
-    legendRow(relationList, r, rel[lang], sw, hiddenRelations);
+    legendRow(relationList, "rel", r, rel[lang], sw);
   });
   var basisList = document.getElementById("bases");
   data.presentBases.forEach(function (b) {
     var sw = el("span", null, "line " + data.bases[b].style);
     sw.style.borderColor = "#555";
-    legendRow(basisList, b, data.bases[b]["legend_" + lang], sw, hiddenBases);
+    legendRow(basisList, "basis", b, data.bases[b]["legend_" + lang], sw);
   });
+  // The view's priorities, after the bases: untick one to hide what belongs to it alone.
+  var priorityHeading = null, priorityList = null;
+  if (data.priorityList.length && basisList) {
+    priorityHeading = el("h2", t("priorities"));
+    priorityHeading.id = "priorities-title";
+    priorityList = el("ul");
+    priorityList.id = "priorities";
+    priorityList.setAttribute("aria-labelledby", "priorities-title");
+    basisList.parentNode.insertBefore(priorityList, basisList.nextSibling);
+    basisList.parentNode.insertBefore(priorityHeading, priorityList);
+    data.priorityList.forEach(function (p) {
+      var sw = el("span", null, "swatch shape-" + data.kinds.priority.shape);
+      sw.style.background = p.color || data.kinds.priority.color;
+      legendRow(priorityList, "priority", p.id, lang === "nl" ? p.label_nl : p.label_en, sw);
+    });
+  }
 
   // Open a node or a line: its tooltip, kept beside the graph (for touch screens and for reading at ease).
   var details = document.getElementById("details");
@@ -132,25 +243,82 @@
     showDetails();
   });
 
-  // What is highlighted (see view-tools.js: search, the panel, reach and shared links).
+  // What is shown and highlighted (see view-tools.js: search, the panel, reach and shared links; and
+  // view-share.js: paths between two nodes).
   var status = document.getElementById("status");
   function highlightedIds() {
     var api = window.policykgView;
     return api && api.highlighted ? api.highlighted() : [];
   }
   function updateStatus() {
-    var text = nodeView.length + " / " + nodes.length + " " + (lang === "nl" ? "knopen zichtbaar" : "nodes shown");
+    var text = nodeView.length + " / " + nodes.length + " " + t("shown");
     var count = highlightedIds().length;
-    if (count) text += " · " + count + (lang === "nl" ? " gemarkeerd" : " highlighted");
+    if (count) text += " · " + count + " " + t("highlighted");
+    var api = window.policykgView;
+    var path = api && api.pathStatus ? api.pathStatus() : "";
+    if (path) text += " · " + path;
     status.textContent = text;
   }
   function tell(name) {
     document.dispatchEvent(new CustomEvent("policykg:" + name));
   }
 
-  // Language switch for the labels drawn on the graph and in the legend.
-  function setLang(value) {
-    if (value !== "en" && value !== "nl") return;
+  // The graph's accessible name: the view's title and what is drawn of it now. The page names the graph
+  // with #graph-name, in both languages; else the graph carries its name itself.
+  function titleText(language) {
+    var h1 = document.querySelector("header h1");
+    if (!h1) return "";
+    var own = h1.querySelector("[lang=" + (language || lang) + "]");
+    return (own || h1).textContent.trim();
+  }
+  function graphName(language) {
+    function words(n, r) {
+      return n + " " + t("nodes", language) + " " + t("and", language) + " " + r + " " + t("relations", language);
+    }
+    var text = titleText(language) + ": " + t("graph", language) + " " + words(nodeView.length, edgeView.length);
+    if (nodeView.length < nodes.length || edgeView.length < edges.length) {
+      text += " (" + t("filtered", language) + "; " + words(nodes.length, edges.length) + " " + t("inAll", language) + ")";
+    }
+    return text;
+  }
+  function updateGraphLabel() {
+    var name = document.getElementById("graph-name");
+    var parts = name ? name.querySelectorAll("[lang=en], [lang=nl]") : [];
+    if (parts.length) {
+      parts.forEach(function (part) { part.textContent = graphName(part.getAttribute("lang")); });
+    } else {
+      container.setAttribute("aria-label", graphName(lang));
+    }
+  }
+
+  // Links to the other views carry the language where the browser keeps no storage for pages on disk.
+  function updateLinks() {
+    document.querySelectorAll("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href");
+      if (/^[a-z][a-z0-9+.-]*:/i.test(href) || !/^[^#?]+\.html(#.*)?$/.test(href)) return;
+      var base = href.replace(/#.*$/, "");
+      a.setAttribute("href", lang === DEFAULT_LANG ? base : base + "#lang=" + lang);
+    });
+  }
+
+  // Words of the page itself: the title and options carry both languages in data-en and data-nl.
+  function pageWords() {
+    var root = document.documentElement;
+    root.lang = lang;
+    var title = document.querySelector("title[data-" + lang + "]") || (root.hasAttribute("data-" + lang) ? root : null);
+    if (title) document.title = title.getAttribute("data-" + lang);
+    document.querySelectorAll("option[data-en][data-nl]").forEach(function (option) {
+      option.textContent = option.getAttribute("data-" + lang);
+    });
+    var legend = document.getElementById("legend");
+    if (legend) legend.setAttribute("aria-label", t("legend"));
+    if (priorityHeading) priorityHeading.textContent = t("priorities");
+  }
+
+  // Language switch for the labels drawn on the graph, the legend and the page's own words.
+  function setLang(value, how) {
+    if (!known(value)) return;
+    if (!how || how.store !== false) storeLang(value);
     lang = value;
     document.querySelectorAll("input[name=lang]").forEach(function (radio) { radio.checked = radio.value === lang; });
     nodes.update(data.nodes.map(function (n) { return { id: n.id, label: lang === "nl" ? n.label_nl : n.label_en }; }));
@@ -163,9 +331,15 @@
     document.querySelectorAll("#bases li span:last-child").forEach(function (span, i) {
       span.textContent = data.bases[data.presentBases[i]]["legend_" + lang];
     });
+    document.querySelectorAll("#priorities li span:last-child").forEach(function (span, i) {
+      var p = data.priorityList[i];
+      span.textContent = lang === "nl" ? p.label_nl : p.label_en;
+    });
     edges.update(edges.get().map(function (e) { return { id: e.id, title: edgeTip(e) }; }));
     showDetails();
-    document.documentElement.lang = lang;
+    pageWords();
+    updateLinks();
+    updateGraphLabel();
     updateStatus();
     tell("lang");
   }
@@ -174,11 +348,22 @@
     radio.addEventListener("change", function () { setLang(radio.value); });
   });
 
+  // On a phone the legend starts folded, leaving the screen to the graph.
+  var legendDetails = document.getElementById("legend-details");
+  if (legendDetails && window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
+    legendDetails.removeAttribute("open");
+  }
+
+  pageWords();
+  updateLinks();
+  updateGraphLabel();
   updateStatus();
   window.policykgView = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
     data: data, edgeTip: edgeTip, nodeTip: nodeTip, basisText: basisText, el: el,
-    lang: function () { return lang; }, setLang: setLang, updateStatus: updateStatus,
+    lang: function () { return lang; }, defaultLang: DEFAULT_LANG, setLang: setLang, updateStatus: updateStatus,
+    filterState: filterState, setFilterState: setFilterState, isShown: function (id) { return shown[id] === true; },
+    titleText: titleText, graphName: graphName, startHash: location.hash,
     highlighted: function () { return []; },
     ready: false
   };
