@@ -7,7 +7,7 @@ PRIORITY_VIEWS_UPTO = 50
 --document``) rather than all at once."""
 LARGE = 600
 """Above this many nodes a view gets the radial layout (linear time), not a spring layout (slow at scale)."""
-TABLE_ROWS = 1500
+TABLE_ROWS = 500
 """A view's tables list at most this many nodes and this many relations; the page says how many more
 there are and where to get them all."""
 UNVIEWED_LISTED = 300
