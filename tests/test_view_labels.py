@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures imported from viewpages are parameters of the tests
 """The labels of the views, measured in Debian's Chromium from vis-network itself: at the default zoom on a
 1440×900 screen no label is drawn under 11 CSS px and no two drawn labels overlap; the important nodes are
 labelled, and zooming in labels more of them. No request leaves the page."""
@@ -6,13 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 from pathlib import Path
 
 import pytest
-from browser import chromium
-from conftest import copy_project, run_cli
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from viewpages import browser, graph_data, views  # noqa: F401 - fixtures and helpers
+from viewpages import open_view as open_shared
 
 VIEWPORT = {"width": 1440, "height": 900}
 SMALLEST_PX = 11
@@ -51,26 +51,6 @@ DRAWN_LABELS = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def views(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("labels-project")
-    copy_project(root)
-    result = run_cli("views", root=root)
-    assert result.returncode == 0, result.stderr
-    return root / "dist" / "views"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-def graph_data(path: Path) -> dict:
-    text = path.read_text(encoding="utf-8")
-    return json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1))
-
-
 def priority_view(views: Path) -> str:
     """The priority view with the most nodes."""
     pages = sorted(views.glob("priority-*.html"))
@@ -79,22 +59,8 @@ def priority_view(views: Path) -> str:
 
 
 def open_view(browser, path: Path):
-    page = browser.new_page(viewport=VIEWPORT)
-    errors: list[str] = []
-    outside: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def only_local(route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    page.goto(path.as_uri())
-    page.wait_for_function("window.policykgView && window.policykgView.ready", timeout=15000)
+    """A view at 1440×900, once its labels are placed."""
+    page, errors, outside = open_shared(browser, path, viewport=VIEWPORT)
     page.wait_for_function("document.readyState === 'complete'")
     frames(page)
     return page, errors, outside

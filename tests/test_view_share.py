@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures imported from viewpages are parameters of the tests
 """The views shared and carried elsewhere: every shortest path between two nodes, the filter by priority, the
 filters, path and language kept in the link, the language kept from one view to the next, a PNG of the
 view, one printed A4 page, and the legend folded on a phone. In Debian's Chromium; no request leaves the page.
@@ -13,28 +14,11 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from browser import chromium
-from conftest import copy_project, run_cli
 from playwright.sync_api import expect
-from test_views_interaction import graph_data, open_view
+from viewpages import browser, graph_data, open_view, views  # noqa: F401 - fixtures and helpers
 
 DIM = "#e4e4e4"
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def views(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("share-project")
-    copy_project(root)
-    result = run_cli("views", root=root)
-    assert result.returncode == 0, result.stderr
-    return root / "dist" / "views"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 # --------------------------------------------------------------------------- what the data says

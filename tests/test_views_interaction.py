@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures imported from viewpages are parameters of the tests
 """The views without a mouse, and shared: search over labels and alternative labels with a list of
 candidates, the panel of a node and its relations, reach up- and downstream, and links that keep the state
 in the fragment. In Debian's Chromium; no request leaves the page."""
@@ -5,63 +6,16 @@ in the fragment. In Debian's Chromium; no request leaves the page."""
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from browser import chromium
-from conftest import copy_project, run_cli
+from viewpages import browser, graph_data, open_view, views  # noqa: F401 - fixtures and helpers
 
 NCSC = "https://w3id.org/policykg/id/institution/ncsc"
 DSA = "https://w3id.org/policykg/id/law/dsa"
 NDS = "https://w3id.org/policykg/id/strategy/nds"
-
-
-@pytest.fixture(scope="module")
-def views(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("interaction-project")
-    copy_project(root)
-    result = run_cli("views", root=root)
-    assert result.returncode == 0, result.stderr
-    return root / "dist" / "views"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-def graph_data(path: Path) -> dict:
-    text = path.read_text(encoding="utf-8")
-    return json.loads(re.search(r'id="graph-data">(.*?)</script>', text, re.S).group(1))
-
-
-def open_view(browser, path: Path, fragment: str = "", viewport: dict[str, int] | None = None):
-    """A view in a new page of ``browser`` (or of a browser context, which keeps storage between pages), with
-    the console's errors and any request for anything but a file collected."""
-    if hasattr(browser, "new_context"):
-        page = browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
-    else:
-        page = browser.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def only_local(route) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
-    page.goto(path.as_uri() + fragment)
-    page.wait_for_function("window.policykgView && window.policykgView.ready", timeout=15000)
-    return page, errors, outside
 
 
 def reach(data: dict, start: str, direction: str, steps: int | None) -> set[str]:
