@@ -41,6 +41,7 @@ DRAWN_LABELS = """() => {
       id, text: node.options.label, kind: api.data.byId[id].kind,
       px: node.options.font.size * scale, drawnPx: node.labelModule.fontOptions.size * scale,
       box: [a.x, a.y, b.x, b.y],
+      lines: Object.values(node.labelModule.lines).map((l) => l.blocks.map((b) => b.text).join("")),
     });
   }
   const inside = api.nodeView.getIds().filter((id) => {
@@ -123,6 +124,13 @@ def check_rule(drawn: dict) -> list[dict]:
     for label in labels:
         left, top, right, bottom = label["box"]
         assert right > left and bottom > top, label
+    # a label wraps between words, never inside one ("jeugdbeschermingsstelse" / "l")
+    cut = [
+        (label["text"], label["lines"])
+        for label in labels
+        if any(word not in label["text"].split() for line in label["lines"] for word in line.split())
+    ]
+    assert not cut, f"labels cut inside a word: {cut[:5]}"
     return labels
 
 

@@ -70,6 +70,14 @@
     return { width: lines.length ? Math.max.apply(null, lines) : 0, height: lines.length * size };
   }
 
+  // The widest single word of a label, in the units of ``font``.
+  function longestWord(text, font) {
+    measure.font = font.replace(/"/g, "");
+    var widest = 0;
+    String(text).split(/\s+/).forEach(function (word) { widest = Math.max(widest, width(word)); });
+    return widest;
+  }
+
   // ------------------------------------------------------------------ a grid of placed boxes
   function Grid() { this.cells = new Map(); }
   Grid.prototype.each = function (box, visit) {
@@ -190,7 +198,10 @@
       // Every label covers this stroke down its middle: when it is taken, nothing need be measured.
       if (!labels.free({ left: c.x, right: c.x, top: top, bottom: top + PX })) return;
       var bold = c.node.isSelected && c.node.isSelected();
-      var measured = textSize(text, (bold ? "bold " : "") + font, size, wrap);
+      var face = (bold ? "bold " : "") + font;
+      // a word longer than the wrap widens its label's lines rather than being cut in two
+      var own = Math.max(wrap, longestWord(text, face) + 1);
+      var measured = textSize(text, face, size, own);
       var w = measured.width * scale, h = measured.height * scale;
       var box = holds
         ? { id: c.id, left: c.x - (w + h) / 2, right: c.x + (w + h) / 2, top: c.y - h, bottom: c.y + h }
@@ -201,22 +212,23 @@
       if (c.rank > 1 && (!shapes.free(box, 0) || !labels.free(shape, 0))) return;
       labels.put(box);
       if (!holds) shapes.put(shape);
-      placed[c.id] = text;
+      placed[c.id] = { text: text, wrap: own };
     });
 
     // One batch of changes: only what differs from what this script set before, or what another script
     // has overwritten since (its colours and the rest of the font are kept).
     var changes = [];
     shown.forEach(function (id) {
-      var text = placed[id] || "";
+      var text = placed[id] ? placed[id].text : "";
+      var own = placed[id] ? placed[id].wrap : wrap;
       var was = applied[id];
-      var want = text ? { label: text, size: size, wrap: wrap } : { label: "" };
-      if (!touched[id] && was && was.label === want.label && (!text || (was.size === size && was.wrap === wrap))) return;
+      var want = text ? { label: text, size: size, wrap: own } : { label: "" };
+      if (!touched[id] && was && was.label === want.label && (!text || (was.size === size && was.wrap === own))) return;
       var change = { id: id, label: text };
       if (text) {
         var item = nodes.get(id);
         change.font = Object.assign({}, item && item.font, { size: size, strokeWidth: HALO / scale, strokeColor: "#ffffff" });
-        change.widthConstraint = { maximum: wrap };
+        change.widthConstraint = { maximum: own };
       }
       changes.push(change);
       applied[id] = want;
