@@ -54,8 +54,12 @@ def _colour(colours: dict[str, str], label: str, i: int) -> str:
 
 def _save(figure: Any, folder: Path, stem: str) -> tuple[str, str]:
     svg, png = folder / f"{stem}.svg", folder / f"{stem}.png"
-    figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    figure.savefig(png, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
+    # the box around what is drawn, measured once for both files (bbox_inches="tight" draws twice a file)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    box = figure.get_tightbbox(FigureCanvasAgg(figure).get_renderer()).padded(0.1)
+    figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=box)
+    figure.savefig(png, format="png", dpi=110, metadata={"Software": None}, bbox_inches=box)
     return svg.name, png.name
 
 
