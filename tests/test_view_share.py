@@ -190,7 +190,7 @@ def test_both_ends_are_chosen_with_the_keyboard_and_clear_restores_everything(vi
     page, errors, outside = open_view(browser, views / "overview.html")
     # colours, not label sizes, which view-labels.js sets for the view on screen
     snapshot = "policykgView.nodes.get().map(n => [n.id, n.color, n.opacity, n.font.color])"
-    lines = "policykgView.edges.get().map(e => [e.id, e.color, e.font.color])"
+    lines = "policykgView.edges.get().map(e => [e.id, e.color])"
     before = page.evaluate(snapshot), page.evaluate(lines)
     assert not page.locator("#path-bar").is_visible()
     for node, button in ((start, "path-from"), (end, "path-to")):

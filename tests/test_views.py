@@ -263,6 +263,19 @@ def test_a_quote_with_markup_is_shown_as_text(browser, tmp_path: Path) -> None:
         page.evaluate("window.__pwned === undefined")
         and page.locator("div.vis-tooltip img, div.vis-tooltip b").count() == 0
     )
+    # a tooltip is written when the pointer reaches its line, in the language chosen by then
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
+    page.wait_for_selector("div.vis-tooltip", state="hidden", timeout=5000)
+    page.check("input[name=lang][value=nl]")
+    page.wait_for_timeout(300)  # the header's words change, and with them where the graph sits
+    box = page.locator("#graph").bounding_box()
+    a = page.evaluate("policykgView.network.canvasToDOM(policykgView.network.getPositions(['a']).a)")
+    b = page.evaluate("policykgView.network.canvasToDOM(policykgView.network.getPositions(['b']).b)")
+    page.mouse.move(box["x"] + (a["x"] + b["x"]) / 2, box["y"] + (a["y"] + b["y"]) / 2)
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    tooltip = page.inner_text("div.vis-tooltip")
+    assert HOSTILE in tooltip and "lezing: <b>bold</b>" in tooltip and "reading:" not in tooltip
+    assert page.evaluate("window.__pwned === undefined")
     assert errors == [] and outside == []
     page.close()
 
@@ -448,7 +461,7 @@ def test_readings_are_dashed_and_give_their_reason(views: Path, copied: LoadedGr
         page, errors, _ = open_view(browser, views / name)
         drawn = page.evaluate(
             "policykgView.edges.get().map(e => ({from: e.from, to: e.to, relation: e.relation, basis: e.basis,"
-            " reason: e.reason, dashes: e.dashes, tip: e.title.textContent}))"
+            " reason: e.reason, dashes: e.dashes, tip: policykgView.edgeTip(e).textContent}))"
         )
         assert drawn
         for edge in drawn:
@@ -481,7 +494,7 @@ def test_the_legend_explains_readings_in_both_languages(views: Path, browser) ->
     dutch = page.inner_text("#bases")
     assert "gestreept: een lezing" in dutch and "reden" in dutch and english not in dutch
     tips = page.evaluate(
-        "policykgView.edges.get({filter: e => e.basis === 'reading'}).map(e => e.title.textContent)"
+        "policykgView.edges.get({filter: e => e.basis === 'reading'}).map(e => policykgView.edgeTip(e).textContent)"
     )
     assert tips and all("lezing: " in tip for tip in tips)
     # opening an edge keeps its tooltip beside the graph
@@ -492,6 +505,36 @@ def test_the_legend_explains_readings_in_both_languages(views: Path, browser) ->
     assert "lezing: " + edge["reason"] in page.inner_text("#details")
     assert errors == []
     page.close()
+
+
+ARROW_STATE = """(() => {
+  const n = policykgView.network;
+  const drawn = n.body.edgeIndices.map(id => n.body.edges[id]);
+  const shares = e => policykgView.edges.get(e.id).relation === "shares";
+  return {scale: n.getScale(), shown: policykgView.arrowsShown(),
+          directed: drawn.filter(e => !shares(e)).map(e => e.getFormattingValues().toArrow),
+          shares: drawn.filter(shares).map(e => e.getFormattingValues().toArrow)};
+})()"""
+
+
+def test_arrowheads_are_drawn_when_large_enough_to_see(views: Path, browser) -> None:
+    """At the default zoom of the fiche's views every directed relation has its arrowhead and "shares" none;
+    zoomed out until an arrowhead would be under 4 px, none is drawn; zoomed in again, they are back."""
+    for name in ("overview.html", "dependencies.html", "overlaps.html"):
+        page, errors, _ = open_view(browser, views / name)
+        state = page.evaluate(ARROW_STATE)
+        assert state["shown"] and state["scale"] * 18 >= 4, (name, state["scale"])
+        # the overlaps view draws only "shares", which two priorities have alike; the others none of it
+        assert (name == "overlaps.html") == bool(state["shares"]) != bool(state["directed"]), name
+        assert all(state["directed"]) and not any(state["shares"]), name
+        page.evaluate("policykgView.network.moveTo({scale: 0.2}); policykgView.network.redraw()")
+        state = page.evaluate(ARROW_STATE)
+        assert not state["shown"] and not any(state["directed"] + state["shares"]), name
+        page.evaluate("policykgView.network.moveTo({scale: 0.25}); policykgView.network.redraw()")
+        state = page.evaluate(ARROW_STATE)
+        assert state["shown"] and all(state["directed"]) and not any(state["shares"]), name
+        assert errors == []
+        page.close()
 
 
 def test_relations_point_their_way_and_the_graph_says_what_it_holds(views: Path) -> None:

@@ -152,10 +152,17 @@
   var savedView = null;
   var direction = document.getElementById("reach-direction");
   var steps = document.getElementById("reach-steps");
-  var original = {
-    nodes: nodes.get().map(function (n) { return { id: n.id, color: n.color, opacity: 1, font: { color: n.font.color } }; }),
-    edges: edges.get().map(function (e) { return { id: e.id, color: e.color, font: { color: e.font.color } }; })
-  };
+  // The colours to restore after dimming, read when first needed (not at load: a large view has thousands).
+  var originalColours = null;
+  function original() {
+    if (!originalColours) {
+      originalColours = {
+        nodes: nodes.get().map(function (n) { return { id: n.id, color: n.color, opacity: 1, font: { color: n.font.color } }; }),
+        edges: edges.get().map(function (e) { return { id: e.id, color: e.color }; })
+      };
+    }
+    return originalColours;
+  }
 
   // Downstream follows the lines backwards, to what depends on, falls under or points at the node (what
   // stalls if it stalls); upstream follows them forwards, to what the node relies on. Shown lines only.
@@ -184,8 +191,8 @@
   }
 
   function restoreColours() {
-    nodes.update(original.nodes);
-    edges.update(original.edges);
+    nodes.update(original().nodes);
+    edges.update(original().edges);
   }
   // What is marked: a path between two nodes when view-share.js has one, else the reach of the selection;
   // everything else is dimmed.
@@ -205,13 +212,13 @@
     var keepLine = path ? function (edge) { return path.edges[edge.id] === true; }
       : function (edge) { return keep[edge.from] && keep[edge.to]; };
     var dimColour = { background: DIM, border: DIM, highlight: { background: DIM, border: DIM }, hover: { background: DIM, border: DIM } };
-    nodes.update(original.nodes.map(function (n) {
+    nodes.update(original().nodes.map(function (n) {
       return keep[n.id] ? n : { id: n.id, color: dimColour, opacity: DIM_OPACITY, font: { color: DIM_LABEL } };
     }));
     var byId = edges.get({ returnType: "Object" });
-    edges.update(original.edges.map(function (e) {
+    edges.update(original().edges.map(function (e) {
       if (keepLine(byId[e.id])) return e;
-      return { id: e.id, color: { color: DIM, highlight: DIM, hover: DIM, inherit: false }, font: { color: DIM_LABEL } };
+      return { id: e.id, color: { color: DIM, highlight: DIM, hover: DIM, inherit: false } };
     }));
     dimmed = true;
     api.updateStatus();

@@ -79,18 +79,27 @@
   data.byId = {};
   data.nodes.forEach(function (n) { data.byId[n.id] = n; });
   data.priorityList = data.priorityList || [];
+  // One tooltip for the nodes and one for the lines, filled in the current language when the pointer reaches
+  // an item: vis-network shows an item's title after its hover event, so it shows the words of that item.
+  // (Building a tooltip for each of thousands of items would hold up the first drawing of a large view.)
+  var nodeTipBox = el("div"), edgeTipBox = el("div");
+  function fillTip(box, tip) {
+    box.textContent = "";
+    box.appendChild(tip);
+  }
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
     var copy = Object.assign({}, n);
     copy.label = lang === "nl" ? n.label_nl : n.label_en;
-    copy.title = nodeTip(n);
+    copy.title = nodeTipBox;
     copy.font = { color: LABEL_COLOR };
     copy.opacity = 1;
     return copy;
   }));
+  // A directed relation takes its arrowhead from the graph's options (see syncArrows); "shares" has none.
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
     var copy = Object.assign({ id: "e" + i }, e);
-    copy.title = edgeTip(e);
-    copy.font = { color: LABEL_COLOR };
+    copy.title = edgeTipBox;
+    if (e.arrows === "to") delete copy.arrows;
     return copy;
   }));
 
@@ -126,6 +135,36 @@
   });
   var container = document.getElementById("graph");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
+  network.on("hoverNode", function (params) {
+    var n = data.byId[params.node];
+    if (n) fillTip(nodeTipBox, nodeTip(n));
+  });
+  network.on("hoverEdge", function (params) {
+    var e = edges.get(params.edge);
+    if (e) fillTip(edgeTipBox, edgeTip(e));
+  });
+
+  // Arrowheads are drawn when they are at least ARROW_MIN_PX long on the screen, so from some zoom on: a
+  // smaller one cannot be told from a dot, and thousands of them, zoomed out, take seconds to draw.
+  // vis-network draws an arrowhead 15 units long plus three times the line's width (1 or more).
+  var ARROW_MIN_PX = 4, ARROW_UNITS = 18;
+  var arrowsOn = null;
+  function syncArrows() {
+    var on = network.getScale() * ARROW_UNITS >= ARROW_MIN_PX;
+    if (on === arrowsOn) return;
+    arrowsOn = on;
+    // set as a drawing starts (or before the first): held back from drawing once more by itself
+    var renderer = network.renderer;
+    var allowed = renderer ? renderer.allowRedraw : undefined;
+    if (renderer) renderer.allowRedraw = false;
+    try {
+      network.setOptions({ edges: { arrows: { to: { enabled: on } } } });
+    } finally {
+      if (renderer) renderer.allowRedraw = allowed;
+    }
+  }
+  syncArrows();
+  network.on("initRedraw", syncArrows);
 
   function applyFilters() {
     computeShown();
@@ -335,7 +374,6 @@
       var p = data.priorityList[i];
       span.textContent = lang === "nl" ? p.label_nl : p.label_en;
     });
-    edges.update(edges.get().map(function (e) { return { id: e.id, title: edgeTip(e) }; }));
     showDetails();
     pageWords();
     updateLinks();
@@ -364,6 +402,7 @@
     lang: function () { return lang; }, defaultLang: DEFAULT_LANG, setLang: setLang, updateStatus: updateStatus,
     filterState: filterState, setFilterState: setFilterState, isShown: function (id) { return shown[id] === true; },
     titleText: titleText, graphName: graphName, startHash: location.hash,
+    arrowsShown: function () { return arrowsOn === true; },
     highlighted: function () { return []; },
     ready: false
   };

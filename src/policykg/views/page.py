@@ -90,6 +90,13 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fin
   </aside>
 </main>
 </div>
+{#- the graph is built before the table below is read: a large view's table would hold up its first drawing #}
+<script type="application/json" id="graph-data">{{ payload }}</script>
+<script src="lib/vis-network.min.js"></script>
+<script src="lib/view.js"></script>
+<script src="lib/view-tools.js"></script>
+<script src="lib/view-labels.js"></script>
+<script src="lib/view-share.js"></script>
 <section id="table" aria-labelledby="table-title">
   <h2 id="table-title">{{ both("Table of this view", "Tabel van deze weergave") }}</h2>
   <p>{{ both("The nodes and relations of the graph above, as text.", "De knopen en relaties van de graaf hierboven, als tekst.") }}
@@ -128,12 +135,6 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, fin
     "De tabel noemt " ~ most ~ " van de " ~ edges|length ~ " relaties; de graaf hierboven tekent ze allemaal, en policykg query provenance/edge-passages geeft elke relatie met haar fragment en grondslag.") }}</p>
   {% endif %}
 </section>
-<script type="application/json" id="graph-data">{{ payload }}</script>
-<script src="lib/vis-network.min.js"></script>
-<script src="lib/view.js"></script>
-<script src="lib/view-tools.js"></script>
-<script src="lib/view-labels.js"></script>
-<script src="lib/view-share.js"></script>
 </body>
 </html>
 """

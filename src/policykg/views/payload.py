@@ -152,7 +152,8 @@ def assemble(view: View, data: ViewData) -> dict[str, Any]:
         "options": {
             "physics": {"enabled": False},
             "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(edges) > 2000},
-            "edges": {"smooth": False},
+            # arrowheads are switched on by the page once they are large enough to see (view.js)
+            "edges": {"smooth": False, "arrows": {"to": {"enabled": False}}},
             "nodes": {
                 "font": {"size": 13, "face": "system-ui, sans-serif"},
                 "widthConstraint": {"maximum": 170},
