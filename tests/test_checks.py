@@ -40,6 +40,10 @@ bud:total-2031 a qb:Observation ; qb:dataSet bud:printed-totals ;
 pas:extra a pkg:Passage ; <http://www.w3.org/ns/oa#hasSource> <https://w3id.org/policykg/id/kernboodschap-digitalisering> ;
     <http://www.w3.org/ns/oa#hasSelector> [ <http://www.w3.org/ns/oa#exact> "Nut en noodzaak" ] .
 """,
+    "passage-offsets": """
+pas:a-analyses <http://www.w3.org/ns/oa#hasSelector> [ a <http://www.w3.org/ns/oa#TextPositionSelector> ;
+    <http://www.w3.org/ns/oa#start> 0 ; <http://www.w3.org/ns/oa#end> 10 ] .
+""",
     "priorities-with-interventions": "<https://w3id.org/policykg/id/kernboodschap-digitalisering> pkg:hasPriority pri:empty . pri:empty a pkg:Priority .",
     "qualified-relations-asserted": """
 rel:extra a pkg:QualifiedRelation ; rdf:subject int:promote ; rdf:predicate pkg:involves ;

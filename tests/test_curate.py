@@ -17,6 +17,7 @@ from policykg.curate.format import parse_curator_file
 from policykg.curate.scaffold import add_passage, new_document
 from policykg.curate.write import stale_files, write_compiled
 from policykg.errors import PolicyKGError
+from policykg.namespaces import PKG
 from policykg.project import Project
 
 FICHE = "kernboodschap-digitalisering"
@@ -179,12 +180,16 @@ def test_the_fiches_curators_file_compiles_to_its_hand_written_triples(fiche_cur
     left out), and nothing else."""
     compiled = compile_document(fiche_curated, FICHE)
     assert compiled.problems == []
-    new = rdflib.Graph()
-    for text in compiled.files.values():
-        new.parse(data=text, format="turtle")
+    new, positions = rdflib.Graph(), rdflib.Graph()
+    for name, text in compiled.files.items():
+        (positions if Path(name).name == "positions.ttl" else new).parse(data=text, format="turtle")
     old = rdflib.Graph()
     for path in sorted((REPO / "tests" / "fixtures" / "project" / "graphs" / FICHE).glob("*.ttl")):
         old.parse(path)
+    # the hand-written files predate positions.ttl: each passage gains a text position selector and lines
+    passages = set(old.subjects(rdflib.RDF.type, PKG.Passage))
+    assert set(positions.subjects(PKG.startLine, None)) == passages
+    assert len(positions) == 6 * len(passages)  # hasSelector, type, start, end, startLine, endLine
     _, missing, extra = graph_diff(to_isomorphic(old), to_isomorphic(new))
     assert len(missing) == 0
     assert 0 < len(extra) < 40

@@ -3,7 +3,12 @@
 ``graphs/<slug>/<slug>.yaml`` is edited; the Turtle files beside it are generated, each opening with a comment
 that says so. Compiling is deterministic: the same file gives the same bytes. It anchors every passage with
 the code of ``policykg anchor`` (Web Annotation text quote selectors,
-https://www.w3.org/TR/annotation-model/#text-quote-selector), writes the plain triple of every evidenced edge
+https://www.w3.org/TR/annotation-model/#text-quote-selector) and records where each passage stands: a text
+position selector (https://www.w3.org/TR/annotation-model/#text-position-selector) whose offsets cut its
+``oa:exact`` out of the source, and the lines it spans (``pkg:startLine``, ``pkg:endLine``). Those go to
+``positions.ttl``, apart from the quote in ``passages.ttl``, so that no resource of a file has two blank nodes
+under one property (canonical Turtle could not order them the same way twice). It writes the plain triple of
+every evidenced edge
 with its ``pkg:QualifiedRelation`` (an ``rdf:Statement``, https://www.w3.org/TR/rdf11-mt/#reification), and
 records where the document mentions a shared resource: a stated edge's passage that names one of its ends by a
 label mentions that end.
@@ -22,6 +27,7 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..errors import PolicyKGError, Problem, os_message
+from ..lines import passage_lines
 from ..load import GENERATED_MARK
 from ..namespaces import ID, OA, PKG
 from ..project import Project, read_file
@@ -29,7 +35,7 @@ from .anchor import Anchor, QuoteError, SourceText, passage_labels
 from .format import CuratorFile, Entry, Evidence, parse_curator_file, read_curator_file, relation_iri
 
 PROV_DERIVED = rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
-FORMAT_VERSION = "policykg-curator-1"
+FORMAT_VERSION = "policykg-curator-2"
 """Changes when the compiler writes differently, so that every compiled file counts as out of date."""
 MARK = GENERATED_MARK
 """How a generated Turtle file begins; such a file is never edited by hand."""
@@ -292,6 +298,24 @@ class _Builder:
                 graph.add((selector, OA.prefix, rdflib.Literal(anchor.prefix)))
                 graph.add((selector, OA.suffix, rdflib.Literal(anchor.suffix)))
             graph.add((iri, OA.hasSource, self.document))
+            self.add_position(iri, anchor)
+
+    def add_position(self, iri: rdflib.URIRef, anchor: Anchor) -> None:
+        """Where the passage stands in its source, in ``positions.ttl``: a text position selector
+        (https://www.w3.org/TR/annotation-model/#text-position-selector; code points from 0, the end
+        excluded) and the first and last line the quote spans, as :mod:`policykg.lines` counts them.
+
+        The numbers are xsd:integer: Oxigraph stores every type derived from it (xsd:nonNegativeInteger, the
+        range of oa:start and oa:end) as xsd:integer, so the files say what the store and dist/ hold."""
+        graph = self.graphs["positions"]
+        selector = rdflib.BNode()
+        graph.add((iri, OA.hasSelector, selector))
+        graph.add((selector, RDF.type, OA.TextPositionSelector))
+        graph.add((selector, OA["start"], rdflib.Literal(anchor.start)))
+        graph.add((selector, OA["end"], rdflib.Literal(anchor.end)))
+        first, last = passage_lines(self.source.text, anchor.start, anchor.end)
+        graph.add((iri, PKG.startLine, rdflib.Literal(first)))
+        graph.add((iri, PKG.endLine, rdflib.Literal(last)))
 
     def labels(self) -> dict[rdflib.URIRef, dict[str, list[str]]]:
         """Every label (``rdfs:label``) and alternative label known, by resource and language; alternative

@@ -22,7 +22,8 @@ from .format import GROUP_DEFAULTS, PASSAGE_VALUED, SHORT_KEYS, document_prefixe
 from .values import yaml_text
 
 KEYS = {iri: key for key, iri in SHORT_KEYS.items()}
-GENERATED = {"passages", "relations"}
+GENERATED = {"passages", "relations", "positions"}
+"""Files whose triples a compile writes from the passages and the evidence, not from a group."""
 
 
 def _text(value: str) -> str:
@@ -68,7 +69,8 @@ class _Writer:
         return f"{{value: {_text(str(value))}, datatype: {self.short(value.datatype)}}}"
 
     def passage(self, graph: rdflib.Graph, passage: rdflib.URIRef) -> str:
-        selector = graph.value(passage, OA.hasSelector)
+        quotes = [s for s in graph.objects(passage, OA.hasSelector) if (s, OA.exact, None) in graph]
+        selector = min(quotes, default=None)
         exact = str(graph.value(selector, OA.exact))
         prefix = str(graph.value(selector, OA.prefix) or "")
         suffix = str(graph.value(selector, OA.suffix) or "")
@@ -151,19 +153,16 @@ def convert_document(project: Project, slug: str) -> str:
 
 
 def _move_generated_leftovers(graphs: dict[str, rdflib.Graph]) -> None:
-    """Triples in relations.ttl or passages.ttl that a compile would not write there go to the group of their
-    subject (or to mentions, for a resource no group describes)."""
+    """Triples in relations.ttl, passages.ttl or positions.ttl that a compile would not write there go to the
+    group of their subject (or to mentions, for a resource no group describes)."""
+    passages = {s for graph in graphs.values() for s in graph.subjects(RDF.type, PKG.Passage)}
     for name in GENERATED & set(graphs):
         graph = graphs[name]
         for triple in list(graph):
             subject = triple[0]
             if not isinstance(subject, rdflib.URIRef):
                 continue
-            if (subject, RDF.type, PKG.QualifiedRelation) in graph or (
-                subject,
-                RDF.type,
-                PKG.Passage,
-            ) in graph:
+            if (subject, RDF.type, PKG.QualifiedRelation) in graph or subject in passages:
                 continue
             home = next(
                 (g for n, g in graphs.items() if n not in GENERATED and (subject, None, None) in g), None

@@ -66,8 +66,9 @@ GROUP_DEFAULTS = {
 }
 """Groups whose entries may be written by their bare name: the prefix their IRIs get and the class they are."""
 
-RESERVED = {"prefixes", "passages", "relations"}
-"""Top-level keys that are not groups of resources (relations.ttl is generated from the evidence)."""
+RESERVED = {"prefixes", "passages", "relations", "positions"}
+"""Top-level keys that are not groups of resources (relations.ttl is generated from the evidence, positions.ttl
+from the passages)."""
 
 SHORT_KEYS = {
     "a": RDF.type,
@@ -200,7 +201,7 @@ def parse_curator_file(text: str, slug: str, where: str) -> CuratorFile:
     if "passages" in top:
         _read_passages(curated, top["passages"][1])
     for name, (key, node) in top.items():
-        if name in RESERVED and name != "relations":
+        if name in ("prefixes", "passages"):
             continue
         if name in RESERVED or not is_name(name):
             curated.problem(key, f"{name!r} cannot name a group: use a plain word such as interventions")
