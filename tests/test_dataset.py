@@ -29,8 +29,8 @@ CHECKS = list_queries(DATASET.checks_dir)
 
 @pytest.fixture(scope="module")
 def dataset() -> LoadedGraph:
-    """The repository's graph, loaded once for this module."""
-    return load_project(DATASET)
+    """The repository's graph as researchers query it (with its entailments), loaded once for this module."""
+    return load_project(DATASET, entailed=True)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])

@@ -22,13 +22,15 @@ Links = dict[str, list[tuple[str, str, str]]]
 ``<`` when it is the object."""
 
 
-def canonical_ntriples(store: ox.Store) -> bytes:
-    """Every distinct triple of every graph in ``store`` as N-Triples lines, sorted, blank nodes labelled
-    stably (see :func:`label_blank_nodes`)."""
+def canonical_ntriples(store: ox.Store, leave_out: ox.NamedNode | None = None) -> bytes:
+    """Every distinct triple of every graph in ``store`` but ``leave_out`` as N-Triples lines, sorted,
+    blank nodes labelled stably (see :func:`label_blank_nodes`)."""
     # kept as bytes, each line with its newline: only the lines with blank nodes are decoded, to be
     # relabelled, so the whole graph is held once as lines and once as the result
     lines: set[bytes] = set()
     for graph in [ox.DefaultGraph(), *store.named_graphs()]:
+        if graph == leave_out:
+            continue
         lines.update(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines(keepends=True))
     blank = {line for line in lines if b"_:" in line}
     lines -= blank

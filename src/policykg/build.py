@@ -199,8 +199,9 @@ def write_jsonld(ntriples: bytes, path: Path) -> None:
 
 
 def write_graph(loaded: LoadedGraph, folder: Path) -> list[Path]:
-    """Write the merged graph to ``folder`` as Turtle, N-Triples and JSON-LD, plus the JSON-LD context."""
-    ntriples_text = loaded.ntriples()
+    """Write the merged graph with its entailments (:meth:`~policykg.load.LoadedGraph.dump_ntriples`) to
+    ``folder`` as Turtle, N-Triples and JSON-LD, plus the JSON-LD context."""
+    ntriples_text = loaded.dump_ntriples()
     ntriples = folder / f"{GRAPH_NAME}.nt"
     ntriples.write_bytes(ntriples_text)
     turtle = folder / f"{GRAPH_NAME}.ttl"

@@ -8,7 +8,9 @@ absolute, so none is made from where a file lies on this machine.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -72,7 +74,40 @@ class LoadedGraph:
 
     @cached_property
     def _ntriples(self) -> bytes:
-        return canonical_ntriples(self.store)
+        from .entail import ENTAILED_GRAPH
+
+        return canonical_ntriples(self.store, leave_out=ENTAILED_GRAPH)
+
+    def dump_ntriples(self) -> bytes:
+        """The graph as the dumps publish it: :meth:`ntriples` and what the ontology's class and
+        property hierarchy entails (:func:`policykg.entail.entail_rdfs`), so that a store loaded from a
+        dump answers ``?x a pkg:PolicyFramework`` with the laws and strategies too."""
+        return self._dump
+
+    def dump_size(self) -> int:
+        """How many triples the dumps hold (:meth:`dump_ntriples`), as VoID and the summary count them."""
+        return self._dump.count(b"\n")
+
+    @cached_property
+    def _dump(self) -> bytes:
+        with self.entailments():
+            return canonical_ntriples(self.store)
+
+    @contextlib.contextmanager
+    def entailments(self) -> Iterator[None]:
+        """Within the block, the store holds what the class and property hierarchy entails, in its own
+        graph (:func:`policykg.entail.entail_rdfs`), as the store researchers query does; after it, the
+        store is as it was."""
+        from .entail import ENTAILED_GRAPH, entail_rdfs
+
+        if ENTAILED_GRAPH in set(self.store.named_graphs()):
+            yield
+            return
+        entail_rdfs(self.store)
+        try:
+            yield
+        finally:
+            self.store.remove_graph(ENTAILED_GRAPH)
 
     def documents(self) -> list[str]:
         """The IRIs of the policy documents in the graph, sorted."""
@@ -233,8 +268,11 @@ KEPT_STORES: list[ox.Store] | None = None
 see :func:`policykg.cli.run`."""
 
 
-def load_project(project: Project) -> LoadedGraph:
-    """Load ontology/ (not the shapes) and graphs/ into a fresh in-memory store.
+def load_project(project: Project, *, entailed: bool = False) -> LoadedGraph:
+    """Load ontology/ (not the shapes) and graphs/ into a fresh in-memory store; with ``entailed``, add
+    what the class and property hierarchy entails in a graph of its own (:mod:`policykg.entail`), as
+    the graph researchers query has it. Products built from the graph (views, site, analysis, exports)
+    read what the files assert, so that every edge they show has its evidence.
 
     First every entry of ontology/, graphs/ and sources/ is checked (see
     :meth:`~policykg.project.Project.inputs`): one that cannot be read, or is not a regular file, is an
@@ -267,6 +305,10 @@ def load_project(project: Project) -> LoadedGraph:
         raise PolicyKGError(f"{files_at_fault} file(s) are not valid Turtle", problems)
     loaded = LoadedGraph(project, store)
     add_source_texts(loaded)
+    if entailed:
+        from .entail import entail_rdfs
+
+        entail_rdfs(store)
     return loaded
 
 

@@ -22,6 +22,8 @@ from ..load import LoadedGraph
 from ..namespaces import ID, shorten
 from ..project import Project, read_file
 
+SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
 LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -109,13 +111,14 @@ def file_prefixes(text: str) -> dict[str, str]:
     return found
 
 
-def project_prefixes(project: Project) -> dict[str, str]:
+def project_prefixes(project: Project | None) -> dict[str, str]:
     """The prefixes the files of ``graphs/`` declare, those a name binds to one namespace only, with
-    the library's own (:data:`policykg.namespaces.PREFIXES`) where no file binds the name."""
+    the library's own (:data:`policykg.namespaces.PREFIXES`) where no file binds the name (or where
+    there is no project: a graph opened from a dump)."""
     from ..namespaces import PREFIXES
 
     seen: dict[str, set[str]] = defaultdict(set)
-    for path in project.graph_files():
+    for path in project.graph_files() if project is not None else []:
         try:
             head = read_file(path)[:16_384].decode("utf-8", "replace")
         except OSError:
@@ -221,12 +224,20 @@ SELECT ?s ?p ?l WHERE {
   FILTER NOT EXISTS { ?root a <https://w3id.org/policykg/def#PolicyDocument> }
 }
 """
+ALL_LABELS = """
+SELECT ?s ?p ?l WHERE {
+  VALUES ?p { %s }
+  ?s ?p ?l .
+  FILTER(isIRI(?s) && isLiteral(?l))
+}
+"""
 
 
-def shared_labels(loaded: LoadedGraph) -> dict[str, list[tuple[str, str | None]]]:
-    """Every label of every shared resource: IRI to (label, language) pairs."""
+def shared_labels(loaded: LoadedGraph, everything: bool = False) -> dict[str, list[tuple[str, str | None]]]:
+    """Every label of every shared resource (or, with ``everything``, of every resource, the documents'
+    own and the ontology's terms too): IRI to (label, language) pairs."""
     values = " ".join(f"<{p}>" for p in LABELS)
-    rows = loaded.query(SHARED_LABELS % (values, ID, ID, ID))
+    rows = loaded.query(ALL_LABELS % values if everything else SHARED_LABELS % (values, ID, ID, ID))
     labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     for row in rows:
         labels[row["s"].value].append((row["l"].value, row["l"].language))
@@ -278,14 +289,15 @@ def _document_of(iri: str, documents: dict[str, Any]) -> str | None:
     return None
 
 
-def find_resources(loaded: LoadedGraph, text: str, limit: int = 10) -> list[Hit]:
-    """The shared resources whose labels match ``text``, best first, at most ``limit``."""
+def find_resources(loaded: LoadedGraph, text: str, limit: int = 10, everything: bool = False) -> list[Hit]:
+    """The shared resources (with ``everything``: all resources) whose labels match ``text``, best first,
+    at most ``limit``."""
     query = words(text)
     if not query:
         return []
     flat = " ".join(query)
     best: dict[str, tuple[int, float, str, str | None]] = {}
-    for iri, labels in shared_labels(loaded).items():
+    for iri, labels in shared_labels(loaded, everything).items():
         for label, language in labels:
             match = _match(query, flat, label)
             if match is None:
@@ -321,11 +333,14 @@ def find_resources(loaded: LoadedGraph, text: str, limit: int = 10) -> list[Hit]
 
 
 def _details(loaded: LoadedGraph, iris: list[str]) -> dict[str, tuple[set[str], dict[str, str]]]:
-    """The types and the nl and en rdfs:label of each of ``iris``."""
+    """The most specific types (none that another of its types is a subclass of, as the entailed ones are)
+    and the nl and en rdfs:label of each of ``iris``."""
     values = " ".join(f"<{i}>" for i in iris)
     rows = loaded.query(
         f"""SELECT ?r ?t ?l WHERE {{ VALUES ?r {{ {values} }}
-          {{ ?r a ?t }} UNION {{ ?r <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"""
+          {{ ?r a ?t
+             FILTER NOT EXISTS {{ ?r a ?narrower . ?narrower <{SUBCLASS_OF}>+ ?t FILTER(?narrower != ?t) }} }}
+          UNION {{ ?r <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"""
     )
     found: dict[str, tuple[set[str], dict[str, str]]] = defaultdict(lambda: (set(), {}))
     for row in rows:
