@@ -20,6 +20,8 @@ SUBCOMMANDS = [
     "links",
     "views",
     "analyze",
+    "export",
+    "release",
     "site",
     "serve",
     "publish",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -56,7 +57,13 @@ def test_endpoint_answers_like_the_embedded_store(query, endpoint: str, loaded: 
 def test_cli_runs_a_library_query_on_the_endpoint(endpoint: str) -> None:
     result = run_cli("query", "overlaps/institutions-across-priorities", "--endpoint", endpoint, root=ROOT)
     assert result.returncode == 0, result.stderr
-    assert "supervisory authorities ‹id:institution/toezichthouders›" in result.stdout
+    assert re.search(r"id:institution/toezichthouders +supervisory authorities +2 ", result.stdout)
+    dutch = run_cli(
+        "query", "overlaps/institutions-across-priorities", "--endpoint", endpoint, "--lang", "nl", root=ROOT
+    )
+    assert re.search(
+        r"id:institution/toezichthouders +toezichthouders +2 +Digitale Veiligheid ", dutch.stdout
+    )
     assert result.stdout.strip().endswith("(6 rows)")  # three institutions, each under two priorities
 
 

@@ -166,8 +166,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from .query import find_query, open_engine, prepare, require_document
-    from .results import answer_iris, fetch_labels, format_table
+    from .query import find_query, open_engine, prepare, require_document, review_query
+    from .results import format_table, label_answer
 
     values = parse_params(args.param)
     standalone = args.endpoint and args.query.endswith(".rq")
@@ -182,6 +182,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         query = find_query(project, args.query)
     sparql, prologue_lines = prepare(query, values)
     where = str(query.path) if project is None else project.relative(query.path)
+    for warning in review_query(sparql, project, where, prologue_lines, strict=args.strict):
+        print(f"warning: {warning}", file=sys.stderr)
     engine = open_engine(
         project,
         args.endpoint,
@@ -194,8 +196,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         require_document(engine, values["document"])
     if args.format == "table":
         answer = engine.answer(sparql)
-        labels = fetch_labels(engine, answer_iris(answer), args.lang) if not args.no_labels else {}
-        print(format_table(answer, labels, width=args.width))
+        if not args.no_labels:
+            answer = label_answer(engine, answer, args.lang)
+        print(format_table(answer, width=args.width))
     else:
         sys.stdout.buffer.write(engine.serialize(sparql, args.format))
         sys.stdout.flush()
@@ -375,6 +378,29 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from .cli_curate import require_compiled
+    from .release import check_version, write_release
+
+    check_version(args.version)
+    project = find_project(args.root)
+    require_compiled(project)
+    release = write_release(
+        project,
+        args.version,
+        force=args.force,
+        out=Path(args.out) if args.out else None,
+        engine=args.shacl_engine,
+    )
+    source = "the build in dist/" if release.reused else "a fresh build of the sources"
+    print(
+        f"released {args.version} to {project.relative(release.folder)}/ from {source}: {release.triples} triples"
+    )
+    for path in release.files:
+        print(f"  {project.relative(path)}")
+    return EXIT_OK
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from .output import MARKER, staged_directory
     from .synth import SYNTH_NEEDS, synthesize
@@ -452,11 +478,25 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_network
+    from .load import load_project
+
+    project = find_project(args.root)
+    document = expand_iri(args.document) if args.document else None
+    paths = export_network(load_project(project), args.format, args.relation, document, args.out)
+    for path in paths:
+        print(f"wrote {project.relative(path)}")
+    return EXIT_OK
+
+
 def cmd_expect(args: argparse.Namespace) -> int:
     from .expect import expect
     from .load import load_project
 
-    report, code = expect(load_project(find_project(args.root)), args.query, update=args.update)
+    report, code = expect(
+        load_project(find_project(args.root), entailed=True), args.query, update=args.update
+    )
     print(report)
     return code
 
@@ -596,12 +636,23 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for an endpoint (default 30)",
     )
-    p.add_argument("--lang", choices=["en", "nl"], default="en", help="the language of labels in the table")
-    p.add_argument("--no-labels", action="store_true", help="show IRIs only in the table")
+    p.add_argument(
+        "--lang",
+        choices=["en", "nl"],
+        help="the language of every label column of the table, the query's own and those it adds "
+        "(default: the query's as it chose them, the added ones in English)",
+    )
+    p.add_argument("--no-labels", action="store_true", help="show the answer as it is, no labels added")
     p.add_argument(
         "--allow-service",
         action="store_true",
         help="let the query call other endpoints with SERVICE (refused by default: it reaches the network)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a query that draws warnings (pkg: terms the ontology does not declare, selected "
+        "variables nothing binds): exit 1 without running it",
     )
     p.add_argument(
         "--width",
@@ -688,6 +739,23 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser(
+        "release",
+        help="write a versioned release: dumps, SHA256SUMS and a VoID/DCAT description",
+        description="Write dist/releases/VERSION/: the graph as policykg-VERSION.ttl, .nt and .jsonld (the "
+        "same bytes as dist/policykg.*, copied when dist/ is newer than every source, else built and "
+        "validated afresh without touching dist/), SHA256SUMS for sha256sum -c, and void.ttl describing the "
+        "release (version, date, licence, citation, download URLs and checksums). An existing release is "
+        "refused unless --force.",
+    )
+    p.add_argument(
+        "version", metavar="VERSION", help="the release's semantic version, as 1.0.0 or 1.1.0-rc.1"
+    )
+    p.add_argument("--force", action="store_true", help="replace the release if it exists")
+    p.add_argument("--out", metavar="DIR", help="the folder of releases (default: dist/releases)")
+    add_engine_option(p)
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser(
         "synth",
         help="generate synthetic documents for measuring scale (a project of their own)",
         description="Write a project of synthetic policy documents that pass the same shapes and checks: "
@@ -734,6 +802,32 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="where to write the report (default: dist/analysis)")
     p.add_argument("--document", metavar="IRI", help="report on one document only (an IRI or id:…)")
     p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser(
+        "export",
+        help="export the network for Gephi, R or UCINET (GraphML, GEXF, CSV matrix, CSV edges)",
+        description="Write the interventions and every relation from them, with basis, reason and passage, "
+        "as GraphML or GEXF (networkx), a CSV matrix of interventions × the other ends with a labels file "
+        "beside it, or a CSV edge list.",
+    )
+    p.add_argument(
+        "--format", required=True, choices=["graphml", "gexf", "csv-matrix", "edges-csv"], help="the format"
+    )
+    p.add_argument(
+        "--relation",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="R",
+        help="only these relations: involves, pkg:involves or the full IRI (repeatable; default: all)",
+    )
+    p.add_argument("--document", metavar="IRI", help="one document only (an IRI or id:…)")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="the file to write ('-': standard output; default: dist/exports/NAME, named after the options)",
+    )
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
         "queries",
@@ -791,7 +885,9 @@ OFFLINE = {
     "site",
     "synth",
     "analyze",
+    "export",
     "expect",
+    "release",
 }
 """Commands that never need the network: run as the ``policykg`` program, they are closed off from it, so
 no query they run (a library query in the site's gallery, a file given to ``query``) can reach another

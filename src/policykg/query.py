@@ -370,6 +370,27 @@ def prepare(query: QueryFile, values: dict[str, str] | None = None) -> tuple[str
     return query.sparql(values), prologue.count("\n")
 
 
+def review_query(
+    sparql: str, project: Project | None, where: str, prologue_lines: int = 0, *, strict: bool = False
+) -> list[str]:
+    """The warnings about a query before it runs (:func:`policykg.diagnose.diagnose_query`: undeclared
+    ``pkg:`` terms, when there is a project's ontology to check them on, and selected variables nothing
+    binds), one line each. Raises PolicyKGError for an undeclared prefix (the query cannot run) and, with
+    ``strict``, for any warning.
+    """
+    from .diagnose import declared_terms, diagnose_query
+
+    declared = declared_terms(project) if project is not None else None
+    found = diagnose_query(sparql, declared or None)  # no ontology: nothing to check terms on
+    for diagnostic in found:
+        if diagnostic.fatal:
+            raise PolicyKGError(str(diagnostic.problem(where, prologue_lines)))
+    problems = [d.problem(where, prologue_lines) for d in found]
+    if strict and problems:
+        raise PolicyKGError(f"--strict: {len(problems)} warning(s); the query was not run", problems)
+    return [str(p) for p in problems]
+
+
 def require_document(engine: Engine, value: str, option: str = "--param document=") -> None:
     """Refuse a document (given as ``option`` followed by ``value``) that is not a policy document in the
     graph queried: a query or product limited to it would come out empty without saying why. ``UNDEF``
@@ -413,5 +434,8 @@ def open_engine(
     if project is None:
         raise PolicyKGError("no project to query: pass --root or --endpoint", exit_code=EXIT_USAGE)
     return EmbeddedEngine(
-        load_project(project).store, where=where, prologue_lines=prologue_lines, allow_service=allow_service
+        load_project(project, entailed=True).store,
+        where=where,
+        prologue_lines=prologue_lines,
+        allow_service=allow_service,
     )

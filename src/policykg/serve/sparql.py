@@ -16,7 +16,9 @@ import pyoxigraph as ox
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from ..diagnose import explain_syntax_error
 from ..guard import QueryRefused, scan
+from ..namespaces import PREFIXES
 from .negotiation import negotiate
 from .pool import AnswerCache, Outcome, QueryPool
 from .pool import Request as QueryRequest
@@ -193,13 +195,30 @@ def _answer(pool: QueryPool, cache: AnswerCache, query: QueryRequest) -> Outcome
         return Outcome(refused.status, message=str(refused))
     outcome = pool.run(query)
     if outcome.status != 200:
-        return outcome
+        return explain(outcome, query.query)
     answer = (
         keep(outcome.body, content_type(outcome.media), time.time()),
         outcome.truncated,
     )  # ETag by type too
     cache.put(query, answer, len(answer[0].body) + len(answer[0].zipped or b""))
     return answer
+
+
+EXPLAINED_UPTO = 10_000
+"""The longest query (in characters) whose syntax error is explained: the explanation parses it again
+in the server's own process."""
+
+
+def explain(outcome: Outcome, sparql: str) -> Outcome:
+    """A syntax error that an undeclared prefix causes, as one line naming the prefix and the PREFIX line
+    that declares it (the prefixes of :data:`policykg.namespaces.PREFIXES` need none: the endpoint
+    declares them); any other outcome as it is."""
+    if outcome.status != 400 or not outcome.message.startswith("not valid SPARQL"):
+        return outcome
+    if len(sparql) > EXPLAINED_UPTO:
+        return outcome
+    hint = explain_syntax_error(sparql, PREFIXES)
+    return outcome if hint is None else Outcome(400, message=f"not valid SPARQL: {hint}")
 
 
 def describe_service(endpoint: str) -> list[str]:
