@@ -45,6 +45,9 @@ LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 SOURCE_TEXT = "https://w3id.org/policykg/def#sourceText"
+SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+SUBPROPERTY_OF = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
+START_LINE = "https://w3id.org/policykg/def#startLine"
 BASIS = "https://w3id.org/policykg/def#basis"
 EVIDENCED = "https://w3id.org/policykg/def#evidencedProperties"
 QUALIFIED_RELATION = "https://w3id.org/policykg/def#QualifiedRelation"
@@ -283,7 +286,9 @@ class SiteGraph(Described):
     """The loaded graph indexed for page writing: triples by subject and object, labels, line numbers."""
 
     def __init__(self, loaded: LoadedGraph) -> None:
-        self.triples = [t for t in loaded.triples()]
+        # the dumps' triples, with what the hierarchy entails (a page's data is what the dumps say of
+        # it); the pages leave the entailed ones out (shown_triples)
+        self.triples = [q.triple for q in ox.parse(loaded.dump_ntriples(), format=ox.RdfFormat.N_TRIPLES)]
         self.by_subject: dict[str, list[ox.Triple]] = defaultdict(list)
         self.by_object: dict[str, list[ox.Triple]] = defaultdict(list)
         self.blank: dict[str, list[ox.Triple]] = defaultdict(list)
@@ -505,20 +510,25 @@ def _text(graph: Described, node: ox.NamedNode) -> str:
 
 def _passage(graph: Described, passage: str, page: str) -> dict[str, Any]:
     # the passage's source, and the first of its quote selectors (https://www.w3.org/TR/annotation-model/#text-quote-selector)
+    # and its line: pkg:startLine where the data records it (compiled passages), else found in the source
     quotes: dict[Any, dict[str, str]] = defaultdict(dict)
     source = ""
+    line: int | None = None
     for t in graph.bounded(passage):
         name = t.predicate.value.rsplit("#", 1)[-1]
         if name in ("exact", "prefix", "suffix"):
             quotes[t.subject][name] = t.object.value
         elif name == "hasSource":
             source = t.object.value
+        elif t.predicate.value == START_LINE and t.object.value.isdigit():
+            line = int(t.object.value)
     exact, prefix, suffix = min(
         ((q.get("exact", ""), q.get("prefix", ""), q.get("suffix", "")) for q in quotes.values()),
         default=("", "", ""),
     )
-    text = graph.text_of(source) if source else ""  # a passage may name no source
-    line = find_passage_line(text, exact, prefix, suffix)
+    if line is None:
+        text = graph.text_of(source) if source else ""  # a passage may name no source
+        line = find_passage_line(text, exact, prefix, suffix)
     target = site_path(passage)
     return {
         "exact": exact,
@@ -580,13 +590,54 @@ def _own_edge(graph: Described, iri: str, page: str) -> Edge | None:
     )
 
 
+def _broader(graph: Described, term: ox.NamedNode, predicate: str) -> set[str]:
+    """Every class above a class, or property above a property (``predicate`` is rdfs:subClassOf or
+    rdfs:subPropertyOf), through any number of steps, as the graph's ontology states them."""
+    found: set[str] = set()
+    todo = [term.value]
+    while todo:
+        for t in graph.outgoing(todo.pop()):
+            if (
+                t.predicate.value == predicate
+                and isinstance(t.object, ox.NamedNode)
+                and t.object.value not in found | {term.value}
+            ):
+                found.add(t.object.value)
+                todo.append(t.object.value)
+    return found
+
+
+def shown_triples(graph: Described, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """The triples a page shows: not those the class and property hierarchy entails from others in the
+    list (:mod:`policykg.entail`): a type above another of the resource's types, a class or property
+    above another it is stated under, or an edge whose property is above that of another edge between the
+    same two nodes. They add nothing for a reader and have no evidence of their own.
+    """
+    hidden: set[tuple[str, str, str]] = set()
+    for t in triples:
+        if not isinstance(t.object, ox.NamedNode):
+            continue
+        if t.predicate.value == RDF_TYPE:
+            for broader in _broader(graph, t.object, SUBCLASS_OF):
+                hidden.add((t.subject.value, RDF_TYPE, broader))
+        elif t.predicate.value in (SUBCLASS_OF, SUBPROPERTY_OF):  # the hierarchy's own closure
+            for broader in _broader(graph, t.object, t.predicate.value):
+                hidden.add((t.subject.value, t.predicate.value, broader))
+        else:
+            for broader in _broader(graph, t.predicate, SUBPROPERTY_OF):
+                hidden.add((t.subject.value, broader, t.object.value))
+    if not hidden:
+        return triples
+    return [t for t in triples if (t.subject.value, t.predicate.value, t.object.value) not in hidden]
+
+
 def build_page(graph: SiteGraph | StoreGraph, iri: str, views: dict[str, list[tuple[str, str]]]) -> Page:
     """Gather what a resource's page shows."""
     path = site_path(iri) or ""
     page_file = path + ".html"
     page = Page(iri, path, graph.label(iri, "en"), graph.label(iri, "nl"))
     page.edge = _own_edge(graph, iri, page_file)
-    for t in graph.outgoing(iri):
+    for t in shown_triples(graph, graph.outgoing(iri)):
         p = t.predicate.value
         if p == RDF_TYPE:
             page.types.append(_term(graph, t.object, page_file))
@@ -612,7 +663,7 @@ def build_page(graph: SiteGraph | StoreGraph, iri: str, views: dict[str, list[tu
     incoming = sorted(
         (
             (_text(graph, t.predicate), _text(graph, t.subject), t)
-            for t in graph.incoming(iri)
+            for t in shown_triples(graph, graph.incoming(iri))
             if isinstance(t.subject, ox.NamedNode)
         ),
         key=lambda x: (x[0], x[1]),
@@ -808,18 +859,24 @@ def write_site(
     views_folder = dist / "views" if dist and (views_ready or views_coming) else None
     shown = view_index(views_folder, loaded, views)
     written = []
-    static = subjects if every_page else static_resources(loaded, subjects)
-    for iri in progress(static, "resource pages"):
-        path = site_path(iri) or ""
-        target = folder / (path + ".html")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            render_resource(graph, iri, shown, has_views=views_folder is not None), encoding="utf-8"
-        )
-        _write_rdf(folder / path, graph.description(iri))
-        written.append(target)
-    written.append(write_ontology_page(graph, folder))
-    written += write_gallery(loaded, graph, folder)
+    # the pages and their data say what the dumps say, what the hierarchy entails included (the
+    # pages leave that out: shown_triples); the gallery answers as policykg query does
+    with loaded.entailments():
+        static = subjects if every_page else static_resources(loaded, subjects)
+        for iri in progress(static, "resource pages"):
+            path = site_path(iri) or ""
+            target = folder / (path + ".html")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(
+                render_resource(graph, iri, shown, has_views=views_folder is not None), encoding="utf-8"
+            )
+            _write_rdf(folder / path, graph.description(iri))
+            written.append(target)
+        written.append(write_ontology_page(graph, folder))
+        from .release import write_ontology_version  # the page of the ontology's versionIRI, from def.*
+
+        written += write_ontology_version(graph, folder)
+        written += write_gallery(loaded, graph, folder)
     counts = count_dataset(loaded, entities=len(described))
     written += write_downloads(loaded, folder, dist, subjects, counts)
     if views_folder is not None and views_ready and not views_coming:  # else the build copies them, once
@@ -912,7 +969,7 @@ def write_ontology_page(graph: SiteGraph | StoreGraph, folder: Path) -> Path:
     }
     sections: dict[str, list[dict[str, Any]]] = {name: [] for name in [*kinds, "Individuals"]}
     for iri in terms:
-        about = graph.outgoing(iri)
+        about = shown_triples(graph, graph.outgoing(iri))
         types = {t.object.value for t in about if t.predicate.value == RDF_TYPE}
         section = next((name for name, kind in kinds.items() if kind in types), "Individuals")
         rows: dict[str, list[Term]] = defaultdict(list)
@@ -1229,10 +1286,12 @@ def release_date() -> str:
 
 
 def count_dataset(loaded: LoadedGraph, entities: int) -> dict[str, int]:
-    """The dataset's size as VoID counts it (https://www.w3.org/TR/void/#statistics): distinct triples,
-    classes used, and ``entities``, the IRIs described that have a page in the site (:func:`site_iris`)."""
-    classes = loaded.select("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }")
-    return {"triples": len(loaded), "classes": int(classes[0]["n"]), "entities": entities}
+    """The dataset's size as VoID counts it (https://www.w3.org/TR/void/#statistics): distinct triples
+    and classes used in the dumps, and ``entities``, the IRIs described that have a page in the site (:func:`site_iris`)."""
+    rdf_type = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    dump = loaded.dump_ntriples()  # what the dumps hold, the entailed types among it
+    classes = {line.split(rdf_type, 1)[1] for line in dump.splitlines() if rdf_type in line}
+    return {"triples": loaded.dump_size(), "classes": len(classes), "entities": entities}
 
 
 def describe_dataset(counts: dict[str, int], dumps: list[dict[str, Any]], examples: list[str]) -> str:
@@ -1294,7 +1353,8 @@ def describe_dataset(counts: dict[str, int], dumps: list[dict[str, Any]], exampl
             f"    dcat:mediaType <{IANA}{d['media']}> ;",
             f"    dct:format <{FILE_TYPES[d['ext']]}> ;",
             f'    dcat:byteSize "{d["size"]}"^^xsd:nonNegativeInteger ;',
-            f"    dcat:checksum [ a <http://spdx.org/rdf/terms#Checksum> ; <http://spdx.org/rdf/terms#algorithm> "
+            # DCAT 3 (https://www.w3.org/TR/vocab-dcat-3/#Property:distribution_checksum) takes spdx:checksum
+            f"    <http://spdx.org/rdf/terms#checksum> [ a <http://spdx.org/rdf/terms#Checksum> ; <http://spdx.org/rdf/terms#algorithm> "
             f"<http://spdx.org/rdf/terms#checksumAlgorithm_sha256> ; <http://spdx.org/rdf/terms#checksumValue> "
             f'"{d["sha256"]}"^^xsd:hexBinary ] ;',
             "    dct:license <https://creativecommons.org/licenses/by/4.0/> .",
@@ -1376,6 +1436,10 @@ source it comes from. {{ triples }} triples.</p>
 {% if has_views %}<li><a href="views/index.html">Views</a>: interactive graphs and charts</li>{% endif %}
 {% if has_analysis %}<li><a href="analysis/report.html">Overlaps and dependencies</a>: the analysis report</li>{% endif %}
 </ul>
+<h2>How to cite</h2>
+<p class="citation">{{ citation }}</p>
+<p>The code is licensed under EUPL-1.2; the ontology and the graphs under
+<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>.</p>
 {% if on_request %}<p>The pages of the {{ on_request }} parts of documents (sections, passages, priorities,
 interventions, budget rows) are rendered on request by <code>policykg serve</code>; for a static host,
 write them all with <code>policykg site --all-pages</code>.</p>
@@ -1416,8 +1480,10 @@ def write_home(
     triples: int,
     on_request: int = 0,
 ) -> Path:
-    """The home page: what the site holds, and every resource by class (on pages of their own where a
-    class has many)."""
+    """The home page: what the site holds, how to cite it, and every resource by class (on pages of their
+    own where a class has many)."""
+    from .release import cite_dataset
+
     paths = {iri: site_path(iri) for iri in subjects}
     by_class: dict[str, list[tuple[str, str]]] = defaultdict(list)
     rows = loaded.query(
@@ -1456,6 +1522,7 @@ def write_home(
             has_views=has_views,
             has_analysis=bool(dist and (dist / "analysis" / "report.html").exists()),
             on_request=on_request,
+            citation=cite_dataset(loaded.store, __version__, release_date()[:4]),
         ),
         encoding="utf-8",
     )
