@@ -6,6 +6,6 @@ passage of its source text, SHACL shapes) into a validated graph and its build p
 
 __version__ = "0.1.0"
 
-from .api import KnowledgeGraph, load
+from .api import IRI, BlankNode, KnowledgeGraph, QueryWarning, load
 
-__all__ = ["KnowledgeGraph", "load", "__version__"]
+__all__ = ["IRI", "BlankNode", "KnowledgeGraph", "QueryWarning", "load", "__version__"]
