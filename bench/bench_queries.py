@@ -23,7 +23,7 @@ from policykg.query import EmbeddedEngine, prepare
 
 
 def time_library(project: Project, runs: int) -> tuple[list[float], int, list[tuple[float, str]]]:
-    engine = EmbeddedEngine(load_project(project).store)
+    engine = EmbeddedEngine(load_project(project, entailed=True).store)  # as policykg query reads it
     queries = [(q.name, prepare(q)[0]) for q in list_queries(project.queries_dir)]
     totals, per_query = [], {name: [] for name, _ in queries}
     for _ in range(runs):

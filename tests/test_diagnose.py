@@ -270,3 +270,21 @@ def test_the_endpoint_names_a_missing_prefix_in_one_line(endpoint: str) -> None:
 def test_a_syntax_error_without_a_missing_prefix_is_not_explained() -> None:
     assert explain_syntax_error("SELECT * { ?s ?p }", PREFIXES) is None
     assert explain_syntax_error("SELECT ?d { ?d a pkg:Law }", PREFIXES) is None
+
+
+def test_a_library_query_is_reviewed_by_expect_and_by_strict(scratch: Project) -> None:
+    """policykg query NAME runs a library query without reading it again (the library is reviewed by
+    policykg expect and these tests); --strict reviews it all the same."""
+    folder = scratch.queries_dir / "browse"
+    (folder / "mine.rq").write_text(
+        "# title: Mine\n# description: A query with a typo.\n# category: browse\n"
+        "SELECT ?i ?x WHERE { ?i pkg:involve ?x }\n",
+        encoding="utf-8",
+    )
+    by_name = run_cli("query", "browse/mine", "--format", "csv", root=scratch.root)
+    assert by_name.returncode == 0 and by_name.stderr == ""
+    strict = run_cli("query", "browse/mine", "--strict", root=scratch.root)
+    assert strict.returncode == 1 and "pkg:involve is not declared" in strict.stderr
+    expected = run_cli("expect", "--query", "browse/mine", root=scratch.root)
+    assert "warning: queries/browse/mine.rq:4:" in expected.stderr
+    assert "pkg:involve is not declared by the ontology; did you mean pkg:involves?" in expected.stderr
